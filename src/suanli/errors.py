@@ -1,0 +1,54 @@
+"""The one error module: every error says what went wrong and how to fix it.
+
+A shallow hierarchy (after httpx): `SuanliError` for everything a user can cause, so the CLI and the
+service can turn it into a clean message; outside errors are translated where they enter.
+Exit codes live only in `cli/`, HTTP status codes only in `service/`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class SuanliError(Exception):
+    """A problem the user can fix; the message says how."""
+
+
+class InvalidValueError(SuanliError, ValueError):
+    """A value object was given a value outside its domain (negative count, latitude > 90...)."""
+
+
+class UnknownNameError(SuanliError, KeyError):
+    """A name (GPU model, preset, policy, region) that is not in its registry."""
+
+    def __init__(self, kind: str, name: str, known: list[str]) -> None:
+        self.kind, self.name, self.known = kind, name, known
+        super().__init__(f"unknown {kind} {name!r}; known: {', '.join(known)}")
+
+    def __str__(self) -> str:  # KeyError would quote the whole message
+        return str(self.args[0])
+
+
+class DataFileError(SuanliError):
+    """A data file (trace, catalog) that is missing or malformed; names the file and line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One validation problem, reported as `FILE:LINE: field: message`."""
+
+    file: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.field}: {self.message}"
+
+
+class ValidationFailed(SuanliError):
+    """A file has one or more problems; all of them are listed, sorted by line."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems, key=lambda p: (p.file, p.line, p.field))
+        super().__init__("\n".join(str(p) for p in self.problems))

@@ -1,0 +1,1 @@
+"""market room: see ARCHITECTURE.md (built by later issues)."""

@@ -1,0 +1,1 @@
+"""metering room: see ARCHITECTURE.md (built by later issues)."""

@@ -1,0 +1,1 @@
+"""placement room: see ARCHITECTURE.md (built by later issues)."""

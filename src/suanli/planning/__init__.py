@@ -1,0 +1,1 @@
+"""planning room: see ARCHITECTURE.md (built by later issues)."""

@@ -1,0 +1,1 @@
+"""service room: see ARCHITECTURE.md (built by later issues)."""

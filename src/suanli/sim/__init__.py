@@ -1,0 +1,1 @@
+"""sim room: see ARCHITECTURE.md (built by later issues)."""

@@ -1,0 +1,1 @@
+"""store room: see ARCHITECTURE.md (built by later issues)."""

@@ -1,0 +1,1 @@
+"""web room: see ARCHITECTURE.md (built by later issues)."""
