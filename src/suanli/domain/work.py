@@ -97,7 +97,9 @@ class Pod:
         non_negative("cpu_milli", self.cpu_milli)
         non_negative("memory_mib", self.memory_mib)
         require(0 <= self.num_gpu <= 8, f"num_gpu must be within 0..8, got {self.num_gpu}")
-        require(0 <= self.gpu_milli <= MILLI, f"gpu_milli must be within 0..1000, got {self.gpu_milli}")
+        require(
+            0 <= self.gpu_milli <= MILLI, f"gpu_milli must be within 0..1000, got {self.gpu_milli}"
+        )
         require(
             self.gpu_milli == MILLI or self.num_gpu <= 1,
             f"a pod with {self.num_gpu} GPUs must use whole GPUs (gpu_milli 1000), "
