@@ -46,7 +46,7 @@ class Problem:
         return f"{self.file}:{self.line}: {self.field}: {self.message}"
 
 
-class ValidationFailed(SuanliError):
+class InvalidFileError(SuanliError):
     """A file has one or more problems; all of them are listed, sorted by line."""
 
     def __init__(self, problems: list[Problem]) -> None:

@@ -73,4 +73,6 @@ def power(city: str) -> Power:
 @cache
 def rents() -> dict[str, float]:
     """Typical reserve price in yuan per GPU-hour for each rentable model (DOMAIN.md §1)."""
-    return {r["gpu_model"]: float(r["reserve_price_yuan_per_gpu_hour"]) for r in read_table("rents")}
+    return {
+        r["gpu_model"]: float(r["reserve_price_yuan_per_gpu_hour"]) for r in read_table("rents")
+    }

@@ -29,7 +29,9 @@ def _china(seed: int, nodes: Path | None) -> BuiltNetwork:
 
 def _openb(seed: int, nodes: Path | None) -> BuiltNetwork:
     built = build_openb_network(load_openb_nodes(nodes or trace_file(OPENB_NODES)))
-    notes = ("openb: the site's location (Hangzhou) is assumed; the trace does not say",)
+    notes: tuple[str, ...] = (
+        "openb: the site's location (Hangzhou) is assumed; the trace does not say",
+    )
     if built.cpu_only_nodes:
         notes += (f"openb: left out {built.cpu_only_nodes} CPU-only nodes (no GPU pool)",)
     return BuiltNetwork(built.network, notes)

@@ -17,6 +17,8 @@ TABLES = (
     "job_mix",
     "trace_stats",
     "request_profiles",
+    "request_rates",
+    "model_sizes",
 )
 
 

@@ -1,0 +1,1 @@
+"""The `suanli` command line (Typer + Rich); exit codes live here."""

@@ -1,0 +1,63 @@
+"""The `suanli` command. Exit codes live here: 0 done, 2 the user's input needs fixing."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.text import Text
+
+from suanli import __version__
+from suanli.cli import demo, network, schema, workload
+from suanli.cli.output import err
+from suanli.errors import InvalidFileError, SuanliError
+
+EXIT_USER_ERROR = 2
+
+app = typer.Typer(
+    name="suanli",
+    help="suanli (算力): place, price, meter and simulate GPU work across a network of AI data "
+    "centers.\n\nStart with: suanli demo",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode="rich",
+)
+app.add_typer(network.app, name="network")
+app.add_typer(workload.app, name="workload")
+app.command(name="schema")(schema.schema)
+app.command(name="demo")(demo.demo)
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    version: bool = typer.Option(False, "--version", help="Print the version and exit."),
+) -> None:
+    if version:
+        print(__version__)
+        raise typer.Exit()
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the CLI and return its exit code; a user's mistake never shows a traceback.
+
+    Typer reports its own usage errors (exit 2); suanli's errors are turned into messages here.
+    """
+    try:
+        app(args=argv, prog_name="suanli")
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+    except InvalidFileError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+    except SuanliError as exc:
+        err.print(Text.assemble(("error: ", "bold red"), str(exc)))
+    except OSError as exc:  # a path the user gave that cannot be read or written
+        err.print(Text.assemble(("error: ", "bold red"), f"{exc.filename}: {exc.strerror}"))
+    else:
+        return 0
+    return EXIT_USER_ERROR
+
+
+def main() -> None:
+    sys.exit(run())

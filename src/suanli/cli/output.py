@@ -1,0 +1,55 @@
+"""How commands print: results on stdout (JSON with --json, else Rich tables), notes on stderr."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+PIPE_WIDTH = 120
+"""Width of tables written to a file or pipe, where Rich would otherwise assume 80 columns."""
+
+out = Console(highlight=False, soft_wrap=True)
+if not out.is_terminal:
+    out.width = max(out.width, PIPE_WIDTH)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def emit_json(data: Any) -> None:
+    """One JSON document on stdout, stable key order as built."""
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Table:
+    """A Rich table; numeric cells are right-aligned and thousands-separated."""
+    t = Table(title=title, title_justify="left", header_style="bold")
+    for i, name in enumerate(columns):
+        # Names may wrap; numbers never get cut.
+        t.add_column(name, justify="left" if i == 0 else "right", no_wrap=i > 0)
+    for row in rows:
+        t.add_row(*(_cell(v) for v in row))
+    return t
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    return str(value)
+
+
+def matrix_table(title: str, rows: Mapping[str, Mapping[str, int]], corner: str) -> Table:
+    """A table of counts, rows × columns, with totals on both sides."""
+    columns = list(dict.fromkeys(c for row in rows.values() for c in row))
+    body = [
+        [name, *(row.get(c, 0) for c in columns), sum(row.values())] for name, row in rows.items()
+    ]
+    totals = [sum(row.get(c, 0) for row in rows.values()) for c in columns]
+    body.append(["total", *totals, sum(totals)])
+    return table(title, [corner, *columns, "total"], body)

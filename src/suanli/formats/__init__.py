@@ -1,0 +1,31 @@
+"""Network and workload files (YAML or JSON): published JSON Schemas, validation that reports
+every problem at once as `FILE:LINE: field: message`, and conversion to and from domain objects."""
+
+from suanli.formats.dump import dump, dumps_json, dumps_yaml
+from suanli.formats.files import (
+    load_network,
+    load_workload,
+    network_from_text,
+    validate_network_file,
+    validate_workload_file,
+    workload_from_text,
+)
+from suanli.formats.jsonschemas import FORMATS, SCHEMA_NAMES, schema
+from suanli.formats.to_dict import network_to_dict, workload_to_dict
+
+__all__ = [
+    "FORMATS",
+    "SCHEMA_NAMES",
+    "dump",
+    "dumps_json",
+    "dumps_yaml",
+    "load_network",
+    "load_workload",
+    "network_from_text",
+    "network_to_dict",
+    "schema",
+    "validate_network_file",
+    "validate_workload_file",
+    "workload_from_text",
+    "workload_to_dict",
+]
