@@ -7,8 +7,6 @@ from hypothesis import strategies as st
 
 from suanli.catalog import demand_regions, gpu_model, rents
 from suanli.catalog.workloads import (
-    DATA_SIZE_GB_RANGE,
-    MIN_RUN_HOURS,
     PRESETS,
     TRAINING_ANY_GPU,
     WorkloadPreset,
@@ -21,6 +19,7 @@ from suanli.catalog.workloads import (
     trace_stats,
     workload_preset,
 )
+from suanli.catalog.workloads.presets import DATA_SIZE_GB_RANGE, MIN_RUN_HOURS
 from suanli.domain import Region
 from suanli.errors import InvalidValueError, UnknownNameError
 

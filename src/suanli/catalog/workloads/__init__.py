@@ -1,0 +1,169 @@
+"""Synthetic workloads shaped by the public traces: `generate_workload(preset, jobs, seed)`.
+
+Every number comes from a catalog table (each row names its source) or from a knob of
+`WorkloadPreset`, whose defaults are assumptions. All randomness comes from one
+`numpy.random.default_rng(seed)`, so the same arguments give an equal `Workload`.
+
+Training jobs
+-------------
+GPUs per job. `job_mix` has two empirical components: *small* (openb whole-GPU pods by num_gpu,
+mean m_s ≈ 1.093) and *large* (the Philly subset of jobs with >= 4 GPUs, mean m_l ≈ 7.130). Neither
+is the whole Philly trace, whose mean is t = `philly_mean_gpus_per_job` = 1.928 (AcmeTrace). A job
+is small with probability w, chosen so that the blend has Philly's mean:
+
+    w·m_s + (1 − w)·m_l = t   =>   w = (m_l − t) / (m_l − m_s)   (≈ 0.862, `small_job_share()`)
+
+Run hours (wall clock on the job's GPUs). Small jobs: lognormal with the whole Philly trace's median
+M and mean A (`philly_median_run_seconds`, `philly_mean_run_seconds`); a lognormal's median is e^μ
+and its mean e^(μ + σ²/2), so μ = ln M and σ = √(2 ln(A/M)) ≈ 2.46. Large jobs: lognormal with the
+Philly subset's ln-hours mean and sd (`large_log_run_hours_mean`, `_sd`). Both are clipped to
+[1 minute, `philly_max_run_seconds`]; the floor (an assumption) keeps rounded work positive, the cap
+trims the small component's mean by about 10 %.
+
+Work: `work_h100_gpu_hours = gpus × hours`. **Assumption**: the traces' GPU-hours (on 2017–2020
+hardware) are read as H100-equivalent GPU-hours; the traces give the shape, not the speed.
+
+Max price: the cheapest catalog rent among the allowed models × U(`price_multiplier`); a job that
+allows any model is priced on the candidate models (`TRAINING_ANY_GPU`), not on the legacy trace
+cards, whose rent (< 1 yuan) would price it out of every current GPU.
+Deadline: hours × U(`deadline_slack`) + U(`deadline_extra_hours`).
+Data region: drawn by demand weight.
+Data size: lognormal (median `data_size_median_gb`, σ `data_size_sigma`), clipped to 10 GB .. 50 TB.
+Submissions: a Poisson process conditioned on its count, i.e. sorted uniform times over a horizon
+of `arrival_hours_per_100_jobs` × jobs / 100 hours.
+
+Inference services
+------------------
+Tokens per request: `request_profiles` (median tokens of the Azure conv and code traces and the
+Mooncake conversation trace). Total demand: lognormal with median = that trace's arrival rate
+(`request_rates`: Azure conv ≈ 5.5, code ≈ 2.6, Mooncake ≈ 3.4 requests/s over about one hour) and σ
+`rps_sigma`. Regions: k ~ U{1..all}, then k regions drawn by demand weight without replacement; the
+demand is split by weight within them. Model weights: `model_sizes` (params × bytes/param). Allowed
+GPUs: any (share `any_gpu_share_inference`) or one of `INFERENCE_GPU_SETS` whose every model holds
+the weights in one 8-GPU node at <= 90 % of memory. Max price as for training, where "any" means the
+candidate models that can hold the weights. Latency SLO: a tier of `latency_tiers_ms`.
+
+Floats are rounded to 3 decimals so that written files are stable.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from typing import TypedDict
+
+import numpy as np
+
+from suanli.catalog.places import demand_regions
+from suanli.catalog.workloads.mix import (
+    Floats,
+    ModelSize,
+    RequestProfile,
+    mean_gpus,
+    model_sizes,
+    request_profiles,
+    small_job_share,
+    trace_stats,
+)
+from suanli.catalog.workloads.presets import (
+    INFERENCE_GPU_SETS,
+    PRESETS,
+    TRAINING_ANY_GPU,
+    TRAINING_GPU_SETS,
+    WorkloadPreset,
+    r3,
+    workload_preset,
+)
+from suanli.catalog.workloads.services import ServiceDraws, make_service, suitable_gpu_sets
+from suanli.catalog.workloads.training import TrainingDraws, make_training_job
+from suanli.domain import Region, Workload
+from suanli.errors import InvalidValueError
+
+__all__ = [
+    "INFERENCE_GPU_SETS",
+    "PRESETS",
+    "TRAINING_ANY_GPU",
+    "TRAINING_GPU_SETS",
+    "ModelSize",
+    "RequestProfile",
+    "WorkloadPreset",
+    "WorkloadSummary",
+    "generate_workload",
+    "mean_gpus",
+    "model_sizes",
+    "request_profiles",
+    "small_job_share",
+    "suitable_gpu_sets",
+    "summarize",
+    "trace_stats",
+    "workload_preset",
+]
+
+
+class WorkloadSummary(TypedDict):
+    """The mix of a workload, as `summarize` reports it."""
+
+    training_jobs: int
+    services: int
+    gpus_per_job: dict[int, int]
+    h100_gpu_hours: float
+    run_hours_median: float
+    run_hours_p95: float
+    rps_by_region: dict[str, float]
+
+
+def generate_workload(
+    preset: str, jobs: int, seed: int, regions: Sequence[Region] | None = None
+) -> Workload:
+    """`jobs` training jobs and inference services mixed as `preset` says, for `regions`
+    (default: the catalog's demand cities). Same arguments, equal workload."""
+    cfg = workload_preset(preset)
+    if jobs < 1:
+        raise InvalidValueError(f"jobs must be >= 1, got {jobs}; ask for at least one job")
+    if seed < 0:
+        raise InvalidValueError(f"seed must be >= 0, got {seed}")
+    regions = tuple(demand_regions() if regions is None else regions)
+    weights = _region_weights(regions)
+    n_training = round(jobs * cfg.training_share)
+    horizon_h = cfg.arrival_hours_per_100_jobs * jobs / 100
+    n_services = jobs - n_training
+    training_rng, service_rng = np.random.default_rng(seed).spawn(2)
+    training = TrainingDraws.sample(training_rng, n_training, horizon_h, cfg, weights)
+    services = ServiceDraws.sample(service_rng, n_services, cfg)
+    return Workload(
+        name=f"{cfg.name}-{jobs}-seed{seed}",
+        training_jobs=tuple(make_training_job(i, training, regions) for i in range(n_training)),
+        services=tuple(
+            make_service(service_rng, i, services, regions, weights) for i in range(n_services)
+        ),
+    )
+
+
+def _region_weights(regions: Sequence[Region]) -> Floats:
+    w = np.array([r.demand_weight for r in regions], dtype=np.float64)
+    if w.size == 0 or w.sum() <= 0:
+        raise InvalidValueError(
+            "regions must be non-empty with a positive total demand_weight; "
+            "give at least one region a weight > 0"
+        )
+    total: float = w.sum()
+    return w / total
+
+
+def summarize(workload: Workload) -> WorkloadSummary:
+    """Counts, GPU-count histogram, H100-equivalent GPU-hours, run hours and demand by region."""
+    jobs = workload.training_jobs
+    hours = np.array([j.h100_hours for j in jobs], dtype=np.float64)
+    rps: defaultdict[str, float] = defaultdict(float)
+    for service in workload.services:
+        for d in service.demand:
+            rps[d.region] += d.rps
+    return WorkloadSummary(
+        training_jobs=len(jobs),
+        services=len(workload.services),
+        gpus_per_job=dict(sorted(Counter(j.gpus for j in jobs).items())),
+        h100_gpu_hours=r3(sum(j.work_h100_gpu_hours for j in jobs)),
+        run_hours_median=r3(np.median(hours)) if jobs else 0.0,
+        run_hours_p95=r3(np.percentile(hours, 95)) if jobs else 0.0,
+        rps_by_region={r: r3(v) for r, v in sorted(rps.items())},
+    )
