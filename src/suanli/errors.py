@@ -18,12 +18,18 @@ class InvalidValueError(SuanliError, ValueError):
     """A value object was given a value outside its domain (negative count, latitude > 90...)."""
 
 
+KNOWN_SHOWN = 20
+"""An unknown-name message lists at most this many known names."""
+
+
 class UnknownNameError(SuanliError, KeyError):
     """A name (GPU model, preset, policy, region) that is not in its registry."""
 
     def __init__(self, kind: str, name: str, known: list[str]) -> None:
         self.kind, self.name, self.known = kind, name, known
-        super().__init__(f"unknown {kind} {name!r}; known: {', '.join(known)}")
+        shown = ", ".join(known[:KNOWN_SHOWN])
+        more = f" and {len(known) - KNOWN_SHOWN} more" if len(known) > KNOWN_SHOWN else ""
+        super().__init__(f"unknown {kind} {name!r}; known: {shown}{more}")
 
     def __str__(self) -> str:  # KeyError would quote the whole message
         return str(self.args[0])

@@ -24,12 +24,13 @@ def emit_json(data: Any) -> None:
 
 
 def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Table:
-    """A Rich table; numeric cells are right-aligned and thousands-separated."""
+    """A Rich table; numeric columns are right-aligned, never wrapped, thousands-separated."""
+    body = [list(row) for row in rows]
     t = Table(title=title, title_justify="left", header_style="bold")
     for i, name in enumerate(columns):
-        # Names may wrap; numbers never get cut.
-        t.add_column(name, justify="left" if i == 0 else "right", no_wrap=i > 0)
-    for row in rows:
+        numeric = bool(body) and all(isinstance(row[i], int | float) for row in body)
+        t.add_column(name, justify="right" if numeric else "left", no_wrap=numeric)
+    for row in body:
         t.add_row(*(_cell(v) for v in row))
     return t
 
