@@ -1,1 +1,2 @@
-"""service room: see ARCHITECTURE.md (built by later issues)."""
+"""service room: the exchange's REST API (FastAPI). Thin routes over `suanli.store`; HTTP status
+codes live here and nowhere else."""
