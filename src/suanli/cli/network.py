@@ -8,9 +8,8 @@ from typing import Any
 import typer
 
 from suanli.catalog.presets import NETWORK_PRESETS, build_network
-from suanli.cli.output import emit_json, err, matrix_table, out, table
+from suanli.cli.output import emit_json, err, matrix_table, out, report_validation, table
 from suanli.domain import Network
-from suanli.errors import InvalidFileError
 from suanli.formats import dump, load_network, network_to_dict, validate_network_file
 from suanli.network import LatencyModel, capacity_by_hub, latency_by_region, latency_overview
 
@@ -68,23 +67,7 @@ def validate(
 
       suanli network validate net.yaml
     """
-    problems = validate_network_file(file)
-    if as_json:
-        emit_json(
-            {
-                "file": str(file),
-                "valid": not problems,
-                "problems": [
-                    {"line": p.line, "field": p.field, "message": p.message} for p in problems
-                ],
-            }
-        )
-        if problems:
-            raise typer.Exit(2)
-        return
-    if problems:
-        raise InvalidFileError(problems)
-    err.print(f"{file}: valid")
+    report_validation(file, validate_network_file(file), as_json)
 
 
 @app.command()

@@ -6,8 +6,11 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import typer
 from rich.console import Console
 from rich.table import Table
+
+from suanli.errors import InvalidFileError, Problem
 
 PIPE_WIDTH = 120
 """Width of tables written to a file or pipe, where Rich would otherwise assume 80 columns."""
@@ -54,3 +57,16 @@ def matrix_table(title: str, rows: Mapping[str, Mapping[str, int]], corner: str)
     totals = [sum(row.get(c, 0) for row in rows.values()) for c in columns]
     body.append(["total", *totals, sum(totals)])
     return table(title, [corner, *columns, "total"], body)
+
+
+def report_validation(file: object, problems: Sequence[Problem], as_json: bool) -> None:
+    """`valid` on stderr, or every problem (one line each, or one JSON object) and exit 2."""
+    if as_json:
+        rows = [{"line": p.line, "field": p.field, "message": p.message} for p in problems]
+        emit_json({"file": str(file), "valid": not problems, "problems": rows})
+        if problems:
+            raise typer.Exit(2)
+    elif problems:
+        raise InvalidFileError(list(problems))
+    else:
+        err.print(f"{file}: valid")

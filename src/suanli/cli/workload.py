@@ -10,8 +10,7 @@ import typer
 
 from suanli.catalog import demand_regions
 from suanli.catalog.workloads import PRESETS, generate_workload, summarize
-from suanli.cli.output import emit_json, err, out, table
-from suanli.errors import InvalidFileError
+from suanli.cli.output import emit_json, out, report_validation, table
 from suanli.formats import (
     dump,
     load_network,
@@ -73,23 +72,7 @@ def validate(
       suanli workload validate w.yaml --network net.yaml
     """
     net = load_network(network) if network else None
-    problems = validate_workload_file(file, net)
-    if as_json:
-        emit_json(
-            {
-                "file": str(file),
-                "valid": not problems,
-                "problems": [
-                    {"line": p.line, "field": p.field, "message": p.message} for p in problems
-                ],
-            }
-        )
-        if problems:
-            raise typer.Exit(2)
-        return
-    if problems:
-        raise InvalidFileError(problems)
-    err.print(f"{file}: valid")
+    report_validation(file, validate_workload_file(file, net), as_json)
 
 
 @app.command()
