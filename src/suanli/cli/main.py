@@ -8,7 +8,7 @@ import typer
 from rich.text import Text
 
 from suanli import __version__
-from suanli.cli import demo, network, place, schema, sim, workload
+from suanli.cli import demo, meter, network, place, schema, sim, workload
 from suanli.cli.output import err
 from suanli.errors import InvalidFileError, SuanliError
 
@@ -26,6 +26,7 @@ app = typer.Typer(
 app.add_typer(network.app, name="network")
 app.add_typer(workload.app, name="workload")
 app.add_typer(sim.app, name="sim")
+app.add_typer(meter.app, name="meter")
 app.command(name="schema")(schema.schema)
 app.command(name="place")(place.place)
 app.command(name="demo")(demo.demo)
