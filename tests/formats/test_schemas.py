@@ -57,6 +57,6 @@ def test_schema_returns_a_copy() -> None:
 
 def test_unknown_schema_name() -> None:
     with pytest.raises(
-        UnknownNameError, match="unknown schema 'scenario'; known: network, workload"
+        UnknownNameError, match="unknown schema 'nonsense'; known: network, workload, scenario"
     ):
-        schema("scenario")
+        schema("nonsense")

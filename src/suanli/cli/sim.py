@@ -8,6 +8,7 @@ from typing import Any
 import typer
 from rich.progress import Progress
 
+from suanli.cli import sim_run
 from suanli.cli.output import emit_json, err, out, table
 from suanli.errors import InvalidValueError
 from suanli.placement.packing import POLICIES, snapshot_from_openb
@@ -15,6 +16,7 @@ from suanli.sim.openb import OpenbRun, run_openb, summarize_runs
 from suanli.traces import load_openb_nodes, load_openb_pods, trace_file
 
 app = typer.Typer(help="Simulate the network on real traces.", no_args_is_help=True)
+app.command(name="run")(sim_run.run_scenario_command)
 
 OPENB = "alibaba-openb-gpu-v2023/"
 

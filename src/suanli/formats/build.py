@@ -85,6 +85,10 @@ def _site(path: Path, s: Data) -> Site:
         )
 
 
+site_from_data = _site
+"""A site as a network file writes it (a scenario's new site uses the same form)."""
+
+
 def _pool(path: Path, p: Data) -> GpuPool:
     with at(path):
         return GpuPool(

@@ -1,4 +1,4 @@
-"""Validate and load network and workload files.
+"""Validate and load network, workload and scenario files.
 
 Each file goes through the same steps, and every problem of every step is reported at once:
 1. parse the YAML or JSON, keeping the line of each key and item (malformed text stops here);
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
+from pathlib import Path as DirPath
 from typing import Any, TypeVar
 
 from suanli.domain import Network, Workload
@@ -21,6 +22,9 @@ from suanli.formats.jsonschemas import FORMATS, validator
 from suanli.formats.messages import schema_problems
 from suanli.formats.network_checks import check_network
 from suanli.formats.report import Report
+from suanli.formats.scenario_build import scenario_from_data
+from suanli.formats.scenario_checks import check_scenario
+from suanli.formats.scenario_spec import ScenarioSpec
 from suanli.formats.source import is_json, parse, read_text
 from suanli.formats.workload_checks import check_workload
 
@@ -59,6 +63,31 @@ def workload_from_text(
 ) -> Workload:
     """The workload in `text` (YAML, or JSON when `filename` ends in `.json`)."""
     return _loaded(*_workload(text, filename, network))
+
+
+def validate_scenario_file(path: FilePath) -> list[Problem]:
+    """Every problem of the scenario file at `path`, including the network it names (built or
+    loaded to check the ids its events use); empty when it is valid."""
+    return _scenario(read_text(path), os.fspath(path))[1]
+
+
+def load_scenario(path: FilePath) -> ScenarioSpec:
+    """The scenario in `path`, its file paths made absolute; raises `InvalidFileError`."""
+    return scenario_from_text(read_text(path), os.fspath(path))
+
+
+def scenario_from_text(text: str, filename: str = "<scenario>") -> ScenarioSpec:
+    """The scenario in `text`; relative paths in it are read from `filename`'s folder."""
+    return _loaded(*_scenario(text, filename))
+
+
+def _scenario(text: str, filename: str) -> tuple[ScenarioSpec | None, list[Problem]]:
+    report = Report(filename)
+    base_dir = DirPath(filename).parent
+    data = _checked(text, report, "scenario")
+    if data is not None:
+        check_scenario(data, report, base_dir, load_network)
+    return _built(report, data, lambda d: scenario_from_data(d, base_dir))
 
 
 def _network(text: str, filename: str) -> tuple[Network | None, list[Problem]]:

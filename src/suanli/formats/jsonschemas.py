@@ -1,4 +1,4 @@
-"""The published JSON Schemas (draft 2020-12) of the network and workload files."""
+"""The published JSON Schemas (draft 2020-12) of the network, workload and scenario files."""
 
 from __future__ import annotations
 
@@ -12,9 +12,13 @@ from jsonschema import Draft202012Validator
 
 from suanli.errors import UnknownNameError
 
-SCHEMA_NAMES = ("network", "workload")
+SCHEMA_NAMES = ("network", "workload", "scenario")
 
-FORMATS = {"network": "suanli.network/v1", "workload": "suanli.workload/v1"}
+FORMATS = {
+    "network": "suanli.network/v1",
+    "workload": "suanli.workload/v1",
+    "scenario": "suanli.scenario/v1",
+}
 """The `format` value that starts each kind of file."""
 
 

@@ -31,10 +31,13 @@ HINTS = {
 """Why a bound holds, for the fields where it is not obvious."""
 
 
-def schema_problems(validator: Draft202012Validator, data: object, report: Report) -> None:
-    """Add one problem per schema violation in `data` to `report`."""
+def schema_problems(
+    validator: Draft202012Validator, data: object, report: Report, prefix: Path = ()
+) -> None:
+    """Add one problem per schema violation in `data` to `report`; `data` sits at `prefix` in
+    the document (a part checked against another schema)."""
     for error in validator.iter_errors(data):
-        path: Path = tuple(error.absolute_path)
+        path: Path = (*prefix, *error.absolute_path)
         _HANDLERS.get(str(error.validator), _other)(error, path, report)
 
 
