@@ -1,7 +1,8 @@
 """A `ScenarioSpec` as a `suanli.scenario/v1` document, every default written out.
 
 This is the resolved scenario saved beside each run: it says exactly what ran, and loading it
-gives the same spec back.
+gives the same spec back. A workload source writes only the fields its kind takes
+(`SOURCE_FIELDS`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 from suanli.domain import Site
 from suanli.formats.jsonschemas import FORMATS
-from suanli.formats.scenario_spec import EventSpec, ScenarioSpec
+from suanli.formats.scenario_spec import SOURCE_FIELDS, EventSpec, ScenarioSpec
 from suanli.formats.to_dict import _site as site_to_dict
 
 Doc = dict[str, Any]
@@ -25,7 +26,7 @@ def scenario_to_dict(spec: ScenarioSpec) -> Doc:
         if f.name == "events":
             doc["events"] = [_event(e) for e in value]
         elif f.name == "workload":
-            doc["workload"] = [_plain(w) for w in value]
+            doc["workload"] = [_plain(w, SOURCE_FIELDS[w.kind]) for w in value]
         elif f.name in ("network", "inference"):
             doc[f.name] = _plain(value)
         else:
@@ -33,10 +34,13 @@ def scenario_to_dict(spec: ScenarioSpec) -> Doc:
     return doc
 
 
-def _plain(obj: Any) -> Doc:
+def _plain(obj: Any, keep: tuple[str, ...] | None = None) -> Doc:
+    """The fields of `obj` that are set (only those named in `keep`, when given)."""
     out: Doc = {}
     for f in fields(obj):
         value = getattr(obj, f.name)
+        if keep is not None and f.name not in keep:
+            continue
         if isinstance(value, Site):
             out[f.name] = site_to_dict(value)
         elif value is not None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import MISSING, dataclass, field, fields
 from typing import Any, ClassVar
 
+from suanli.catalog.workloads import trace_kind
 from suanli.domain import Site
 
 
@@ -38,7 +39,9 @@ class NetworkSource:
 
 @dataclass(frozen=True, slots=True)
 class WorkloadSource:
-    """One source of work: the workload generator (a preset) or a workload file."""
+    """One source of work: the workload generator (a preset), a workload file, or a public trace
+    replayed (`suanli.catalog.workloads.replay_trace`). Which fields a source takes depends on
+    its kind: `SOURCE_FIELDS[source.kind]`."""
 
     preset: str | None = field(
         default=None, metadata=_h("generator preset: mixed, training or inference")
@@ -46,8 +49,18 @@ class WorkloadSource:
     path: str | None = field(
         default=None, metadata=_h("workload file, relative to the scenario file")
     )
+    trace: str | None = field(
+        default=None,
+        metadata=_h(
+            "trace to replay: philly (training jobs) or azure-conv, azure-code, mooncake "
+            "(one inference service)"
+        ),
+    )
     jobs: int = field(default=100, metadata=_h("training jobs and services the generator makes"))
-    seed: int = field(default=0, metadata=_h("seed of the generator"))
+    seed: int = field(
+        default=0,
+        metadata=_h("seed of the generator, or of a trace's sample and the draws it lacks"),
+    )
     start_hour: float = field(
         default=0.0, metadata=_h("hour the source starts: its services and first submissions")
     )
@@ -57,6 +70,37 @@ class WorkloadSource:
             "submissions spread over this many hours from start_hour (default: as generated)"
         ),
     )
+    scale: float = field(
+        default=1.0, metadata=_h("training trace: keep this share of its jobs (seeded sample)")
+    )
+    time_scale: float | None = field(
+        default=None,
+        metadata=_h("training trace: run hours per trace hour of submissions (default 1)"),
+    )
+    rps_scale: float = field(
+        default=1.0, metadata=_h("inference trace: the trace's requests/s × this")
+    )
+
+    @property
+    def kind(self) -> str:
+        """preset, path, training trace or inference trace: a key of `SOURCE_FIELDS`."""
+        return source_kind(self.preset, self.path, self.trace)
+
+
+SOURCE_FIELDS: dict[str, tuple[str, ...]] = {
+    "preset": ("preset", "jobs", "seed", "start_hour", "span_hours"),
+    "path": ("path", "start_hour", "span_hours"),
+    "training trace": ("trace", "seed", "start_hour", "span_hours", "scale", "time_scale"),
+    "inference trace": ("trace", "seed", "start_hour", "rps_scale"),
+}
+"""The fields each kind of workload source takes; a file may give no others."""
+
+
+def source_kind(preset: str | None, path: str | None, trace: str | None) -> str:
+    """The kind of a source with these fields (`trace` must be a known trace)."""
+    if trace is not None:
+        return f"{trace_kind(trace)} trace"
+    return "path" if path is not None else "preset"
 
 
 @dataclass(frozen=True, slots=True)

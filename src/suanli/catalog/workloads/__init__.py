@@ -44,6 +44,12 @@ the weights in one 8-GPU node at <= 90 % of memory. Max price as for training, w
 candidate models that can hold the weights. Latency SLO: a tier of `latency_tiers_ms`.
 
 Floats are rounded to 3 decimals so that written files are stable.
+
+Trace replay
+------------
+`replay_trace(name, seed, ...)` replays a public trace instead (`replay` module): Philly jobs keep
+their GPUs, run hours and submission times, LLM inference traces become one service at the
+trace's tokens and rate; what a trace lacks is drawn as above.
 """
 
 from __future__ import annotations
@@ -56,11 +62,11 @@ import numpy as np
 
 from suanli.catalog.places import demand_regions
 from suanli.catalog.workloads.mix import (
-    Floats,
     ModelSize,
     RequestProfile,
     mean_gpus,
     model_sizes,
+    region_weights,
     request_profiles,
     small_job_share,
     trace_stats,
@@ -74,6 +80,7 @@ from suanli.catalog.workloads.presets import (
     r3,
     workload_preset,
 )
+from suanli.catalog.workloads.replay import TRACES, Replay, replay_trace, trace_kind
 from suanli.catalog.workloads.services import ServiceDraws, make_service, suitable_gpu_sets
 from suanli.catalog.workloads.training import TrainingDraws, make_training_job
 from suanli.domain import Region, Workload
@@ -82,19 +89,23 @@ from suanli.errors import InvalidValueError
 __all__ = [
     "INFERENCE_GPU_SETS",
     "PRESETS",
+    "TRACES",
     "TRAINING_ANY_GPU",
     "TRAINING_GPU_SETS",
     "ModelSize",
+    "Replay",
     "RequestProfile",
     "WorkloadPreset",
     "WorkloadSummary",
     "generate_workload",
     "mean_gpus",
     "model_sizes",
+    "replay_trace",
     "request_profiles",
     "small_job_share",
     "suitable_gpu_sets",
     "summarize",
+    "trace_kind",
     "trace_stats",
     "workload_preset",
 ]
@@ -123,7 +134,7 @@ def generate_workload(
     if seed < 0:
         raise InvalidValueError(f"seed must be >= 0, got {seed}")
     regions = tuple(demand_regions() if regions is None else regions)
-    weights = _region_weights(regions)
+    weights = region_weights(regions)
     n_training = round(jobs * cfg.training_share)
     horizon_h = cfg.arrival_hours_per_100_jobs * jobs / 100
     n_services = jobs - n_training
@@ -137,17 +148,6 @@ def generate_workload(
             make_service(service_rng, i, services, regions, weights) for i in range(n_services)
         ),
     )
-
-
-def _region_weights(regions: Sequence[Region]) -> Floats:
-    w = np.array([r.demand_weight for r in regions], dtype=np.float64)
-    if w.size == 0 or w.sum() <= 0:
-        raise InvalidValueError(
-            "regions must be non-empty with a positive total demand_weight; "
-            "give at least one region a weight > 0"
-        )
-    total: float = w.sum()
-    return w / total
 
 
 def summarize(workload: Workload) -> WorkloadSummary:

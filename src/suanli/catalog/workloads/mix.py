@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -9,6 +10,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from suanli.catalog.tables import read_table
+from suanli.domain import Region
+from suanli.errors import InvalidValueError
 
 Floats = NDArray[np.float64]
 Ints = NDArray[np.int64]
@@ -81,3 +84,15 @@ def model_sizes() -> tuple[ModelSize, ...]:
         )
         for r in read_table("model_sizes")
     )
+
+
+def region_weights(regions: Sequence[Region]) -> Floats:
+    """The regions' demand weights, normalized to sum to 1."""
+    w = np.array([r.demand_weight for r in regions], dtype=np.float64)
+    if w.size == 0 or w.sum() <= 0:
+        raise InvalidValueError(
+            "regions must be non-empty with a positive total demand_weight; "
+            "give at least one region a weight > 0"
+        )
+    total: float = w.sum()
+    return w / total

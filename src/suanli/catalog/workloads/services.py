@@ -10,7 +10,14 @@ import numpy as np
 
 from suanli.catalog.gpus import gpu_model
 from suanli.catalog.places import rents
-from suanli.catalog.workloads.mix import Bools, Floats, Ints, model_sizes, request_profiles
+from suanli.catalog.workloads.mix import (
+    Bools,
+    Floats,
+    Ints,
+    RequestProfile,
+    model_sizes,
+    request_profiles,
+)
 from suanli.catalog.workloads.presets import (
     GPUS_PER_NODE,
     INFERENCE_GPU_SETS,
@@ -50,6 +57,13 @@ def _split_demand(
     """Demand of one service over 1..all regions drawn by weight, split by weight among them."""
     k = int(rng.integers(1, np.count_nonzero(weights) + 1))
     chosen = np.sort(rng.choice(len(regions), size=k, replace=False, p=weights))
+    return split_by_weight(total_rps, regions, weights, chosen)
+
+
+def split_by_weight(
+    total_rps: float, regions: Sequence[Region], weights: Floats, chosen: Ints
+) -> tuple[RegionDemand, ...]:
+    """`total_rps` split among the `chosen` regions (indices) by their demand weight."""
     share = weights[chosen] / weights[chosen].sum()
     return tuple(
         RegionDemand(regions[i].id, max(r3(total_rps * s), 0.001))
@@ -87,13 +101,26 @@ def make_service(
     rng: np.random.Generator, i: int, d: ServiceDraws, regions: Sequence[Region], weights: Floats
 ) -> InferenceService:
     profile = request_profiles()[d.profile[i]]
+    total_rps = profile.requests_per_second * float(d.rps_factor[i])
+    demand = _split_demand(rng, total_rps, regions, weights)
+    return service_from(f"svc-{i + 1:05d}", i, d, profile, demand)
+
+
+def service_from(
+    service_id: str,
+    i: int,
+    d: ServiceDraws,
+    profile: RequestProfile,
+    demand: tuple[RegionDemand, ...],
+) -> InferenceService:
+    """Service `i` of the draws `d` (model size, allowed GPUs, SLO, price) with the tokens of
+    `profile` and the given demand."""
     weights_gb = model_sizes()[d.size[i]].weights_gb
     allowed = _allowed_for_service(weights_gb, bool(d.any_gpu[i]), float(d.pick[i]))
-    total_rps = profile.requests_per_second * float(d.rps_factor[i])
     return InferenceService(
-        id=f"svc-{i + 1:05d}",
+        id=service_id,
         model_weights_gb=weights_gb,
-        demand=_split_demand(rng, total_rps, regions, weights),
+        demand=demand,
         input_tokens_per_request=profile.input_tokens,
         output_tokens_per_request=profile.output_tokens,
         latency_slo_rtt_ms=float(d.slo_ms[i]),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,6 +73,22 @@ class TrainingDraws:
     ) -> TrainingDraws:
         gpus, small = _sample_gpus(rng, n)
         hours = np.round(_sample_run_hours(rng, small), 3)
+        return TrainingDraws.around(
+            rng, gpus, hours, cfg, weights, lambda: np.sort(rng.uniform(0.0, horizon_h, n))
+        )
+
+    @staticmethod
+    def around(
+        rng: np.random.Generator,
+        gpus: Ints,
+        hours: Floats,
+        cfg: WorkloadPreset,
+        weights: Floats,
+        submit: Callable[[], Floats],
+    ) -> TrainingDraws:
+        """Allowed models, prices, deadlines, data regions and sizes drawn for jobs of known
+        GPUs and run hours; `submit` gives their submission hours (it may draw: it runs last)."""
+        n = gpus.size
         shares = np.array([share for _, share in TRAINING_GPU_SETS])
         sets = rng.choice(len(TRAINING_GPU_SETS), size=n, p=shares / shares.sum())
         allowed = [TRAINING_GPU_SETS[i][0] for i in sets]
@@ -86,7 +102,7 @@ class TrainingDraws:
             deadline=hours * slack + rng.uniform(*cfg.deadline_extra_hours, n),
             region=rng.choice(len(weights), size=n, p=weights),
             data_gb=_sample_data_gb(rng, n, cfg),
-            submit=np.sort(rng.uniform(0.0, horizon_h, n)),
+            submit=submit(),
         )
 
 

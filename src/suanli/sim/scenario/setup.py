@@ -1,5 +1,6 @@
 """What a scenario runs on: its network (scaled, with the sites it opens later) and its work in
-time (jobs with submission hours, services with the hour they go live).
+time (jobs with submission hours, services with the hour they go live). Work comes from the
+generator, a workload file or a replayed trace (`suanli.catalog.workloads.replay_trace`).
 
 Sites fall in three classes for reporting: `west` (a cluster of a western national hub: the
 catalog's `west` flag), `east` (any other hub cluster) and `metro` (an edge site in a city). By
@@ -15,7 +16,7 @@ from functools import cache
 
 from suanli.catalog.places import clusters
 from suanli.catalog.presets import build_network
-from suanli.catalog.workloads import generate_workload, workload_preset
+from suanli.catalog.workloads import generate_workload, replay_trace, workload_preset
 from suanli.domain import InferenceService, Network, Site, TrainingJob, Workload
 from suanli.formats import load_network, load_workload
 from suanli.formats.scenario_spec import NetworkSource, NewSite, ScenarioSpec, WorkloadSource
@@ -99,6 +100,16 @@ def scenario_work(spec: ScenarioSpec, network: Network) -> TimedWork:
 
 def _source_workload(source: WorkloadSource, network: Network) -> tuple[Workload, float]:
     """The source's work and the hours its submissions span as made (never 0)."""
+    if source.trace is not None:
+        replay = replay_trace(
+            source.trace,
+            source.seed,
+            scale=source.scale,
+            time_scale=1.0 if source.time_scale is None else source.time_scale,
+            rps_scale=source.rps_scale,
+            regions=network.regions,
+        )
+        return replay.workload, replay.span_hours
     if source.path is not None:
         workload = load_workload(source.path, network)
         last = max((j.submit_hour for j in workload.training_jobs), default=0.0)

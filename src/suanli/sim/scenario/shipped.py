@@ -11,9 +11,10 @@ from suanli.errors import UnknownNameError
 from suanli.formats import ScenarioSpec, load_scenario
 from suanli.sim.scenario.runner import ScenarioResult, run_scenario
 
-SHIPPED = ("training-boom", "inference-shift", "outage")
+SHIPPED = ("training-boom", "inference-shift", "outage", "trace-replay")
 """training-boom: 2023-like, mostly training; inference-shift: 2025-like, inference dominates and
-training needs fewer GPU-hours; outage: the boom mix with the largest western site down."""
+training needs fewer GPU-hours; outage: the boom mix with the largest western site down;
+trace-replay: Philly jobs and the Azure conversation trace replayed (needs the public traces)."""
 
 DEMO_HOURS = 24.0
 """Hours of the demo's short run: long enough for a full day of the diurnal curve."""
