@@ -8,7 +8,7 @@ import typer
 from rich.text import Text
 
 from suanli import __version__
-from suanli.cli import demo, meter, network, place, schema, sim, workload
+from suanli.cli import demo, meter, network, place, schema, serve, sim, workload
 from suanli.cli.output import err
 from suanli.errors import InvalidFileError, SuanliError
 
@@ -27,6 +27,10 @@ app.add_typer(network.app, name="network")
 app.add_typer(workload.app, name="workload")
 app.add_typer(sim.app, name="sim")
 app.add_typer(meter.app, name="meter")
+app.add_typer(serve.db_app, name="db")
+app.add_typer(serve.admin_app, name="admin")
+network.app.command(name="load")(serve.network_load)
+app.command(name="serve")(serve.serve)
 app.command(name="schema")(schema.schema)
 app.command(name="place")(place.place)
 app.command(name="demo")(demo.demo)

@@ -1,0 +1,59 @@
+"""Build the FastAPI app of the exchange. `suanli serve` migrates the database and runs it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
+from anyio import to_thread
+from fastapi import FastAPI
+
+from suanli import __version__
+from suanli.service import openapi, problems
+from suanli.service.context import Exchange
+from suanli.service.metrics import Metrics, MetricsMiddleware
+from suanli.service.routes import accounts, health, jobs, ledger, pools, quotes, sites
+from suanli.service.settings import ServiceSettings
+from suanli.store.engine import Database, open_database
+from suanli.store.ids import Clock, NewId, NewSecret, random_id, random_secret, utc_now
+
+DESCRIPTION = """The suanli exchange: suppliers list GPU pools, buyers submit training jobs and
+inference services, get quotes from the placement engine, reserve capacity and pay through a
+double-entry ledger. Authenticate with `Authorization: Bearer KEY`. Errors are
+`application/problem+json` (RFC 9457). Every POST accepts an `Idempotency-Key` header."""
+
+
+def _lifespan(threads: int) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        to_thread.current_default_thread_limiter().total_tokens = threads
+        yield
+
+    return lifespan
+
+
+def create_app(
+    settings: ServiceSettings | None = None,
+    *,
+    database: Database | None = None,
+    clock: Clock = utc_now,
+    new_id: NewId = random_id,
+    new_secret: NewSecret = random_secret,
+) -> FastAPI:
+    """The app over `database` (default: the one `settings` names, which must be migrated)."""
+    settings = settings or ServiceSettings()
+    database = database or open_database(settings.resolved_url())
+    exchange = Exchange(settings, database, clock, new_id, new_secret, Metrics())
+    app = FastAPI(
+        title="suanli exchange",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=_lifespan(settings.worker_threads),
+    )
+    app.state.exchange = exchange
+    for module in (health, accounts, sites, pools, jobs, quotes, ledger):
+        app.include_router(module.router)
+    problems.install(app)
+    openapi.install(app)
+    app.add_middleware(MetricsMiddleware, metrics=exchange.metrics)
+    return app

@@ -1,0 +1,154 @@
+"""Jobs: buyers submit one training job or inference service (a workload document), follow
+it, and cancel it; suppliers report that it started, completed or failed."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+from sqlalchemy.orm import Session
+from starlette.responses import Response
+
+from suanli.domain import Network
+from suanli.formats import workload_to_dict
+from suanli.market.lifecycle import JobEvent, JobStatus
+from suanli.service import bodies
+from suanli.service.context import Exchange
+from suanli.service.deps import (
+    ID_PATTERN,
+    AnyoneDep,
+    BuyerDep,
+    ExchangeDep,
+    LimitQuery,
+    OffsetQuery,
+    RawBodyDep,
+    SupplierDep,
+)
+from suanli.service.idempotency import Idempotency, IdempotencyDep, respond_once
+from suanli.service.openapi import body
+from suanli.service.schemas.jobs import JobPublic
+from suanli.store import jobs as repo
+from suanli.store.accounts import Principal
+from suanli.store.job_events import report
+from suanli.store.network_read import list_regions, region_of
+
+router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
+JobId = Annotated[str, Path(pattern=ID_PATTERN)]
+JOB_BODY = body(
+    "Workload",
+    "A workload document holding exactly one training job or one "
+    "inference service; its regions must be on the exchange (GET /v1/regions).",
+)
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=JobPublic,
+    openapi_extra=JOB_BODY,
+    summary="Submit a training job or an inference service (buyers)",
+)
+def create_job(
+    raw: RawBodyDep, exchange: ExchangeDep, principal: BuyerDep, idem: IdempotencyDep
+) -> object:
+    with exchange.db.read() as session:
+        regions = tuple(region_of(r) for r in list_regions(session=session))
+    workload = bodies.workload_job(raw, Network("exchange", (), regions))
+    kind = "training" if workload.training_jobs else "inference"
+    name = (workload.training_jobs or workload.services)[0].id
+
+    def action(session: Session) -> JobPublic:
+        row = repo.create_job(
+            session=session,
+            buyer_id=principal.account_id,
+            name=name,
+            kind=kind,
+            spec=workload_to_dict(workload),
+            now=exchange.clock(),
+            new_id=exchange.new_id,
+        )
+        return JobPublic.of(row)
+
+    return respond_once(exchange, principal, idem, action)
+
+
+@router.get("", summary="Jobs the caller may see (buyers: their own)")
+def list_jobs(
+    exchange: ExchangeDep,
+    principal: AnyoneDep,
+    status: JobStatus | None = None,
+    limit: LimitQuery = 100,
+    offset: OffsetQuery = 0,
+) -> list[JobPublic]:
+    with exchange.db.read() as session:
+        rows = repo.list_jobs(
+            session=session, viewer=principal, status=status, limit=limit, offset=offset
+        )
+        return [JobPublic.of(r) for r in rows]
+
+
+@router.get("/{job_id}", summary="A job")
+def get_job(job_id: JobId, exchange: ExchangeDep, principal: AnyoneDep) -> JobPublic:
+    with exchange.db.read() as session:
+        return JobPublic.of(repo.get_job(session=session, job_id=job_id, viewer=principal))
+
+
+def _report(
+    exchange: Exchange, principal: Principal, idem: Idempotency, job_id: str, event: JobEvent
+) -> Response:
+    def action(session: Session) -> JobPublic:
+        row = report(
+            session=session,
+            job_id=job_id,
+            event=event,
+            actor=principal,
+            now=exchange.clock(),
+            new_id=exchange.new_id,
+        )
+        return JobPublic.of(row)
+
+    return respond_once(exchange, principal, idem, action, status_code=200)
+
+
+@router.post(
+    "/{job_id}/cancel",
+    response_model=JobPublic,
+    summary="Cancel a job before it runs; a reserved job's price is refunded (buyers)",
+)
+def cancel_job(
+    job_id: JobId, exchange: ExchangeDep, principal: BuyerDep, idem: IdempotencyDep
+) -> object:
+    return _report(exchange, principal, idem, job_id, JobEvent.CANCEL)
+
+
+@router.post(
+    "/{job_id}/start",
+    response_model=JobPublic,
+    summary="Report that a reserved job started (its supplier)",
+)
+def start_job(
+    job_id: JobId, exchange: ExchangeDep, principal: SupplierDep, idem: IdempotencyDep
+) -> object:
+    return _report(exchange, principal, idem, job_id, JobEvent.START)
+
+
+@router.post(
+    "/{job_id}/complete",
+    response_model=JobPublic,
+    summary="Report that a job completed: the buyer pays, suppliers are credited",
+)
+def complete_job(
+    job_id: JobId, exchange: ExchangeDep, principal: SupplierDep, idem: IdempotencyDep
+) -> object:
+    return _report(exchange, principal, idem, job_id, JobEvent.COMPLETE)
+
+
+@router.post(
+    "/{job_id}/fail",
+    response_model=JobPublic,
+    summary="Report that a job failed: its GPUs are freed and its price refunded",
+)
+def fail_job(
+    job_id: JobId, exchange: ExchangeDep, principal: SupplierDep, idem: IdempotencyDep
+) -> object:
+    return _report(exchange, principal, idem, job_id, JobEvent.FAIL)

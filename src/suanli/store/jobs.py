@@ -1,0 +1,100 @@
+"""Jobs: submit, read what the caller may see, and move along the lifecycle table.
+
+Who sees a job: its buyer, the suppliers whose pools hold its reservation, operators and
+auditors. Everyone else gets "no such job", so ids of other buyers' jobs leak nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, select, update
+from sqlalchemy.orm import Session
+
+from suanli.market.errors import ConflictError, NotFoundError
+from suanli.market.lifecycle import JobEvent, JobStatus, Step, transition
+from suanli.market.roles import Role
+from suanli.store.accounts import Principal
+from suanli.store.ids import NewId
+from suanli.store.tables import JobRow, QuoteLineRow, ReservationRow
+
+
+def create_job(
+    *,
+    session: Session,
+    buyer_id: str,
+    name: str,
+    kind: str,
+    spec: dict[str, Any],
+    now: datetime,
+    new_id: NewId,
+) -> JobRow:
+    row = JobRow(
+        id=new_id("job"),
+        buyer_id=buyer_id,
+        name=name,
+        kind=kind,
+        spec=spec,
+        status=JobStatus.SUBMITTED.value,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def supplier_job_ids(supplier_id: str) -> Select[str]:
+    """Ids of the jobs reserved on pools of `supplier_id`."""
+    return (
+        select(ReservationRow.job_id)
+        .join(QuoteLineRow, QuoteLineRow.quote_id == ReservationRow.quote_id)
+        .where(QuoteLineRow.supplier_id == supplier_id)
+    )
+
+
+def _visible(query: Select[JobRow], viewer: Principal) -> Select[JobRow]:
+    if viewer.role is Role.BUYER:
+        return query.where(JobRow.buyer_id == viewer.account_id)
+    if viewer.role is Role.SUPPLIER:
+        return query.where(JobRow.id.in_(supplier_job_ids(viewer.account_id)))
+    return query
+
+
+def get_job(
+    *, session: Session, job_id: str, viewer: Principal, for_update: bool = False
+) -> JobRow:
+    """The job, locked for the transaction on PostgreSQL when `for_update`."""
+    query = _visible(select(JobRow).where(JobRow.id == job_id), viewer)
+    if for_update:
+        query = query.with_for_update()
+    row = session.scalar(query.execution_options(populate_existing=True))
+    if row is None:
+        raise NotFoundError("job", job_id)
+    return row
+
+
+def list_jobs(
+    *, session: Session, viewer: Principal, status: JobStatus | None, limit: int, offset: int
+) -> list[JobRow]:
+    query = _visible(select(JobRow), viewer)
+    if status is not None:
+        query = query.where(JobRow.status == status.value)
+    query = query.order_by(JobRow.created_at, JobRow.id).limit(limit).offset(offset)
+    return list(session.scalars(query))
+
+
+def advance(*, session: Session, job: JobRow, event: JobEvent, now: datetime) -> Step:
+    """Move `job` by `event` (`suanli.market.lifecycle`); the caller carries out the effects."""
+    step = transition(JobStatus(job.status), event)
+    moved = session.execute(
+        update(JobRow)
+        .where(JobRow.id == job.id, JobRow.status == job.status)
+        .values(status=step.to.value, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        raise ConflictError(f"job {job.id!r} changed meanwhile; read it again and retry")
+    job.status, job.updated_at = step.to.value, now
+    return step

@@ -1,0 +1,78 @@
+"""Jobs, the quotes made for them (one line per pool used) and the reservations that accept a
+quote. A job is reserved at most once and a quote accepted at most once (unique columns)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Float, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from suanli.store.tables.base import Base, UtcDateTime
+
+STATUSES = "'submitted', 'quoted', 'reserved', 'running', 'completed', 'failed', 'cancelled'"
+
+
+class JobRow(Base):
+    __tablename__ = "jobs"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({STATUSES})", name="status"),
+        CheckConstraint("kind IN ('training', 'inference')", name="kind"),
+    )
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    buyer_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    spec: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class QuoteRow(Base):
+    __tablename__ = "quotes"
+    __table_args__ = (CheckConstraint("status IN ('open', 'accepted')", name="status"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id"), index=True)
+    buyer_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    total_fen: Mapped[int] = mapped_column(BigInteger)
+    fee_bp: Mapped[int] = mapped_column(Integer)
+    policy: Mapped[str] = mapped_column(String(32))
+    plan: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class QuoteLineRow(Base):
+    __tablename__ = "quote_lines"
+    __table_args__ = (CheckConstraint("gpus > 0 AND cost_fen >= 0", name="positive"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    quote_id: Mapped[str] = mapped_column(ForeignKey("quotes.id"), index=True)
+    pool_id: Mapped[str] = mapped_column(ForeignKey("pools.id"), index=True)
+    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"))
+    supplier_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    gpu_model: Mapped[str] = mapped_column(String(50))
+    gpus: Mapped[int] = mapped_column(Integer)
+    price_yuan_per_gpu_hour: Mapped[float] = mapped_column(Float)
+    gpu_hours: Mapped[float] = mapped_column(Float)
+    est_hours: Mapped[float] = mapped_column(Float)
+    cost_fen: Mapped[int] = mapped_column(BigInteger)
+
+
+class ReservationRow(Base):
+    __tablename__ = "reservations"
+    __table_args__ = (CheckConstraint("status IN ('active', 'released')", name="status"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    quote_id: Mapped[str] = mapped_column(ForeignKey("quotes.id"), unique=True)
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id"), unique=True)
+    buyer_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    total_fen: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    released_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
