@@ -90,8 +90,13 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def settings() -> ServiceSettings:
-    return ServiceSettings(quote_ttl_seconds=300, platform_fee_bp=500, quote_policy="greedy")
+def settings(tmp_path: Path) -> ServiceSettings:
+    return ServiceSettings(
+        quote_ttl_seconds=300,
+        platform_fee_bp=500,
+        quote_policy="greedy",
+        telemetry_dir=tmp_path / "telemetry",
+    )
 
 
 @pytest.fixture

@@ -21,6 +21,9 @@ from suanli.metering.store import TelemetryStore
 DEFAULT_OPTIONS = ParseOptions()
 Progress = Callable[[int, int, Path], None]
 """Called before each file with (index, count, path)."""
+Admit = Callable[[tuple[str, ...]], None]
+"""Called with the batch's sites after parsing, before anything is written; raising stores
+nothing (the exchange refuses sites that are not the caller's)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +68,10 @@ def ingest(
     store_dir: Path,
     options: ParseOptions = DEFAULT_OPTIONS,
     progress: Progress | None = None,
+    admit: Admit | None = None,
 ) -> IngestReport:
-    """Parse every file, then store the batch whole, partitioned by site and day."""
+    """Parse every file, then store the batch whole, partitioned by site and day (after
+    `admit` accepted its sites)."""
     if not files:
         raise DataFileError("no files to ingest; name one or more telemetry files")
     series = SeriesTable()
@@ -78,6 +83,8 @@ def ingest(
         parsed.append(samples)
         stats.append(file_stats)
     rows = pivot(Samples.concat(parsed))
+    if admit is not None:
+        admit(tuple(sorted({series.items[int(k)].site for k in np.unique(rows.series)})))
     batch = batch_id(rows, series)
     store = TelemetryStore(store_dir)
     written = store.write_batch(batch, partitions(rows, series)) if len(rows.ts_ms) else []

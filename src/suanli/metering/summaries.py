@@ -74,7 +74,8 @@ def site_totals(a: AuditInputs, gpus: list[dict[str, Any]], site: str | None) ->
 
 
 def job_totals(a: AuditInputs) -> list[dict[str, Any]]:
-    """Certified and observed GPU-hours per (site, job), from the windows with data."""
+    """Certified and observed GPU-hours per (site, job), from the windows with data, with the
+    hours per class and the detectors that flagged any of its windows (suspicious or missing)."""
     r, klass = a.rollups, a.decisions.klass
     hours = a.policy.window_minutes / 60
     certified = np.isin(klass, [CLASSES.index(c) for c in a.policy.certified_classes])
@@ -85,6 +86,7 @@ def job_totals(a: AuditInputs) -> list[dict[str, Any]]:
     seen = np.bincount(inverse, weights=observed, minlength=len(groups))
     pairs = np.unique(inverse * (int(r.gpu.max(initial=0)) + 1) + r.gpu)
     gpus = np.bincount(pairs // (int(r.gpu.max(initial=0)) + 1), minlength=len(groups))
+    by_class = _counts(inverse, klass.astype(np.int64), len(groups), len(CLASSES))
     jobs = []
     for g, first in enumerate(firsts.tolist()):
         jobs.append(
@@ -94,6 +96,36 @@ def job_totals(a: AuditInputs) -> list[dict[str, Any]]:
                 "gpus": int(gpus[g]),
                 "hours_observed": round(float(seen[g]) * hours, 4),
                 "certified_gpu_hours": round(float(cert[g]) * hours, 4),
+                "hours_by_class": {
+                    c: round(int(by_class[g, k]) * hours, 4) for k, c in enumerate(CLASSES)
+                },
+                "flags": _job_flags(a, inverse == g, hours),
             }
         )
     return jobs
+
+
+def _counts(
+    group: NDArray[np.int64], value: NDArray[np.int64], groups: int, values: int
+) -> NDArray[np.int64]:
+    """groups × values: how many rows of each group hold each value."""
+    flat = np.bincount(group * values + value, minlength=groups * values)
+    return flat.reshape(groups, values)
+
+
+def _job_flags(a: AuditInputs, rows: NDArray[np.bool_], hours: float) -> list[dict[str, Any]]:
+    """Per detector that decided a suspicious or missing window of these rows: its hours."""
+    flagged = [CLASSES.index(c) for c in ("suspicious", "missing")]
+    chosen = rows & np.isin(a.decisions.klass, flagged)
+    flags = []
+    for rule in np.unique(a.decisions.rule[chosen]).tolist():
+        mine = chosen & (a.decisions.rule == rule)
+        klass = CLASSES[int(a.decisions.klass[mine][0])]
+        flags.append(
+            {
+                "detector": a.decisions.rule_names[rule],
+                "class": klass,
+                "hours": round(int(mine.sum()) * hours, 4),
+            }
+        )
+    return flags

@@ -12,7 +12,16 @@ from suanli import __version__
 from suanli.service import openapi, problems
 from suanli.service.context import Exchange
 from suanli.service.metrics import Metrics, MetricsMiddleware
-from suanli.service.routes import accounts, health, jobs, ledger, pools, quotes, sites
+from suanli.service.routes import (
+    accounts,
+    health,
+    jobs,
+    ledger,
+    pools,
+    quotes,
+    sites,
+    telemetry,
+)
 from suanli.service.settings import ServiceSettings
 from suanli.store.engine import Database, open_database
 from suanli.store.ids import Clock, NewId, NewSecret, random_id, random_secret, utc_now
@@ -51,7 +60,7 @@ def create_app(
         lifespan=_lifespan(settings.worker_threads),
     )
     app.state.exchange = exchange
-    for module in (health, accounts, sites, pools, jobs, quotes, ledger):
+    for module in (health, accounts, sites, pools, jobs, quotes, ledger, telemetry):
         app.include_router(module.router)
     problems.install(app)
     openapi.install(app)

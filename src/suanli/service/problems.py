@@ -46,6 +46,7 @@ TITLES = {
     404: "Not Found",
     405: "Method Not Allowed",
     409: "Conflict",
+    415: "Unsupported Media Type",
     422: "Unprocessable Content",
     400: "Bad Request",
     500: "Internal Server Error",

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field
 
-from suanli.store.settings import StoreSettings
+from suanli.store.settings import StoreSettings, platform_data_dir
+
+TELEMETRY_FOLDER = "telemetry"
 
 
 class ServiceSettings(StoreSettings):
@@ -37,3 +41,18 @@ class ServiceSettings(StoreSettings):
     quote_time_limit_s: float = Field(
         default=2.0, gt=0, le=60, description="Solver time limit per quote, in seconds."
     )
+    telemetry_dir: Path | None = Field(
+        default=None,
+        description="Folder of the telemetry store (POST /v1/telemetry, certified billing); "
+        "default: 'telemetry' in the data folder, beside the SQLite file.",
+    )
+    telemetry_max_bytes: int = Field(
+        default=64_000_000,
+        ge=1,
+        le=2**31 - 1,
+        description="Largest telemetry body accepted, in bytes.",
+    )
+
+    def resolved_telemetry_dir(self) -> Path:
+        """`telemetry_dir`, else DATA_DIR/telemetry."""
+        return self.telemetry_dir or (self.data_dir or platform_data_dir()) / TELEMETRY_FOLDER

@@ -24,12 +24,14 @@ from suanli.service.deps import (
     RawBodyDep,
     SupplierDep,
 )
-from suanli.service.idempotency import Idempotency, IdempotencyDep, respond_once
+from suanli.service.idempotency import Idempotency, IdempotencyDep, respond_once, stored
 from suanli.service.openapi import body
 from suanli.service.schemas.jobs import JobPublic
+from suanli.service.schemas.telemetry import BillPublic
+from suanli.service.telemetry import job_usage
 from suanli.store import jobs as repo
 from suanli.store.accounts import Principal
-from suanli.store.job_events import report
+from suanli.store.job_events import bill_of, report
 from suanli.store.network_read import list_regions, region_of
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
@@ -93,9 +95,30 @@ def get_job(job_id: JobId, exchange: ExchangeDep, principal: AnyoneDep) -> JobPu
         return JobPublic.of(repo.get_job(session=session, job_id=job_id, viewer=principal))
 
 
+@router.get(
+    "/{job_id}/bill",
+    summary="What a completed job was billed: certified GPU-hours and their audit, or the "
+    "reserved amount when it had no telemetry",
+)
+def get_bill(job_id: JobId, exchange: ExchangeDep, principal: AnyoneDep) -> BillPublic:
+    with exchange.db.read() as session:
+        return BillPublic.of(bill_of(session=session, job_id=job_id, viewer=principal))
+
+
 def _report(
     exchange: Exchange, principal: Principal, idem: Idempotency, job_id: str, event: JobEvent
 ) -> Response:
+    usage = None
+    if event is JobEvent.COMPLETE:
+        replay = stored(exchange, principal, idem)
+        if replay is not None:
+            return replay
+        with exchange.db.read() as session:
+            job = repo.get_job(session=session, job_id=job_id, viewer=principal)
+            running = job.status == JobStatus.RUNNING.value
+        # the audit runs before the write transaction, and only for a job that can complete
+        usage = job_usage(exchange, job_id) if running else None
+
     def action(session: Session) -> JobPublic:
         row = report(
             session=session,
@@ -104,6 +127,7 @@ def _report(
             actor=principal,
             now=exchange.clock(),
             new_id=exchange.new_id,
+            usage=usage,
         )
         return JobPublic.of(row)
 
@@ -135,7 +159,8 @@ def start_job(
 @router.post(
     "/{job_id}/complete",
     response_model=JobPublic,
-    summary="Report that a job completed: the buyer pays, suppliers are credited",
+    summary="Report that a job completed: the buyer pays (on certified GPU-hours when the "
+    "job's telemetry is in, else as reserved), suppliers are credited",
 )
 def complete_job(
     job_id: JobId, exchange: ExchangeDep, principal: SupplierDep, idem: IdempotencyDep

@@ -76,3 +76,26 @@ class ReservationRow(Base):
     total_fen: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     released_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class JobBillRow(Base):
+    """What a completed job was billed, and on what basis (`suanli.market.billing`): the
+    certified GPU-hours of its telemetry audit, or the reserved amount when it had none."""
+
+    __tablename__ = "job_bills"
+    __table_args__ = (
+        CheckConstraint("basis IN ('certified', 'partly_certified', 'reserved')", name="basis"),
+        CheckConstraint(
+            "charged_fen >= 0 AND refunded_fen >= 0 AND charged_fen + refunded_fen = reserved_fen",
+            name="amounts",
+        ),
+    )
+
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id"), primary_key=True)
+    basis: Mapped[str] = mapped_column(String(16))
+    reserved_fen: Mapped[int] = mapped_column(BigInteger)
+    charged_fen: Mapped[int] = mapped_column(BigInteger)
+    refunded_fen: Mapped[int] = mapped_column(BigInteger)
+    lines: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    audit: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
