@@ -58,3 +58,67 @@ class InvalidFileError(SuanliError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(problems, key=lambda p: (p.file, p.line, p.field))
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+# --- the exchange: the service maps each class to an HTTP status, the CLI to an exit code ---
+
+
+class NotFoundError(SuanliError, LookupError):
+    """The thing asked for does not exist, or the caller may not see it."""
+
+    def __init__(self, kind: str, ident: str, hint: str = "") -> None:
+        self.kind, self.ident = kind, ident
+        tail = f"; {hint}" if hint else ""
+        super().__init__(f"no {kind} {ident!r}{tail}")
+
+
+class UnauthorizedError(SuanliError):
+    """No credentials, or credentials that match no key."""
+
+
+class ForbiddenError(SuanliError):
+    """The caller is known but its role or ownership does not allow the action."""
+
+
+class ConflictError(SuanliError):
+    """The request is well formed but clashes with the current state."""
+
+
+class AlreadyExistsError(ConflictError):
+    """An id that is already taken."""
+
+
+class InvalidTransitionError(ConflictError):
+    """A job event that its current status does not allow."""
+
+
+class InsufficientFundsError(ConflictError):
+    """A posting would take an account below its floor (zero, or minus its credit limit)."""
+
+
+class CapacityError(ConflictError):
+    """A pool no longer has the GPUs a quote asked for."""
+
+
+class QuoteExpiredError(ConflictError):
+    """A quote past its expiry time."""
+
+
+class IdempotencyKeyReusedError(ConflictError):
+    """An Idempotency-Key sent again with a different request."""
+
+
+# --- the database boundary: outside errors are translated where they enter ---
+
+
+class DatabaseUrlError(SuanliError):
+    """A database URL that is malformed or names an engine suanli does not support."""
+
+
+class DatabaseUnavailableError(SuanliError):
+    """The database could not be reached or opened."""
+
+
+class SolverError(SuanliError):
+    """HiGHS failed on the placement model for a reason other than time (a bug: report it with
+    the network and workload files; `--policy greedy` still plans)."""

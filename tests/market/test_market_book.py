@@ -10,8 +10,8 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
 
+from suanli.errors import InsufficientFundsError
 from suanli.market.book import Book
-from suanli.market.errors import InsufficientFundsError
 from suanli.market.ledger import AccountKind, Entry, account_id, hold, refund, settle, top_up
 
 OWNERS = st.sampled_from(["b1", "b2"])

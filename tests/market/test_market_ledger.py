@@ -8,8 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from suanli.errors import InvalidValueError
-from suanli.market.errors import InvalidTransitionError
+from suanli.errors import InvalidTransitionError, InvalidValueError
 from suanli.market.ledger import (
     EXTERNAL_FUNDING,
     PLATFORM_FEES,

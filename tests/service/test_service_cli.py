@@ -13,11 +13,14 @@ from typer.testing import CliRunner
 
 from suanli.catalog.china import build_china_network
 from suanli.cli import serve
-from suanli.errors import UnknownNameError
+from suanli.errors import (
+    ConflictError,
+    DatabaseUnavailableError,
+    DatabaseUrlError,
+    UnknownNameError,
+)
 from suanli.formats import dump, network_to_dict
-from suanli.market.errors import ConflictError
 from suanli.store.engine import open_database
-from suanli.store.errors import DatabaseUnavailableError, DatabaseUrlError
 from suanli.store.migrate import head_revision
 from suanli.store.network_read import network_state
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from suanli.errors import DatabaseUrlError
 from suanli.store.engine import open_database, parse_url
-from suanli.store.errors import DatabaseUrlError
 from suanli.store.ids import CountingIds, FakeClock
 from suanli.store.migrate import head_revision, upgrade
 from suanli.store.scratch_postgres import find_bin_dir

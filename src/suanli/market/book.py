@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from suanli.market.errors import IdempotencyKeyReusedError, InsufficientFundsError
+from suanli.errors import IdempotencyKeyReusedError, InsufficientFundsError
 from suanli.market.ledger import AccountKind, Entry, account_id, floor_of
 from suanli.market.money import to_yuan
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from suanli.market.errors import InvalidTransitionError
+from suanli.errors import InvalidTransitionError
 
 
 class JobStatus(StrEnum):

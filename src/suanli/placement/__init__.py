@@ -6,9 +6,9 @@ replica planner (the services part of both), explanations (`explain`). Node-leve
 site lives in `placement.packing`. Entry point: `plan(snapshot, workload, latency, policy=...)`.
 """
 
+from suanli.errors import SolverError
 from suanli.placement.costs import CostModel
 from suanli.placement.explain import explain
-from suanli.placement.highs import SolverError
 from suanli.placement.optimizer import DEFAULT_MIP_GAP, DEFAULT_TIME_LIMIT_S, SolverOptions
 from suanli.placement.policies import POLICIES, plan
 from suanli.placement.problem import Assignment, Problem

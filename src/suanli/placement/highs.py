@@ -11,7 +11,7 @@ import numpy as np
 # which would corrupt `--json` output; the core class it wraps does not.
 from highspy._core import _Highs
 
-from suanli.errors import SuanliError
+from suanli.errors import SolverError
 from suanli.placement.costs import Floats, Ints
 from suanli.placement.milp import MilpModel
 
@@ -29,11 +29,6 @@ OK_STATUSES = {
     highspy.HighsModelStatus.kObjectiveTarget,
 }
 """Ends that are not failures: optimal, or stopped by a limit with or without a plan."""
-
-
-class SolverError(SuanliError):
-    """HiGHS failed on the placement model for a reason other than time (a bug: report it with
-    the network and workload files; `--policy greedy` still plans)."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Query, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from suanli.market.errors import ForbiddenError, UnauthorizedError
+from suanli.errors import ForbiddenError, UnauthorizedError
 from suanli.market.roles import Role
 from suanli.service.context import Exchange
 from suanli.store.accounts import Principal

@@ -25,8 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from suanli.errors import SuanliError
-from suanli.market.errors import IdempotencyKeyReusedError
+from suanli.errors import IdempotencyKeyReusedError, SuanliError
 from suanli.service.context import Exchange
 from suanli.service.problems import describe, respond
 from suanli.store.accounts import Principal

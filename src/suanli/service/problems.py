@@ -15,15 +15,18 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from suanli.errors import InvalidFileError, InvalidValueError, SuanliError, UnknownNameError
-from suanli.market.errors import (
+from suanli.errors import (
     ConflictError,
+    DatabaseUnavailableError,
     ForbiddenError,
     IdempotencyKeyReusedError,
+    InvalidFileError,
+    InvalidValueError,
     NotFoundError,
+    SuanliError,
     UnauthorizedError,
+    UnknownNameError,
 )
-from suanli.store.errors import DatabaseUnavailableError
 
 MEDIA_TYPE = "application/problem+json"
 log = logging.getLogger("suanli.service")

@@ -15,8 +15,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from suanli.errors import ConflictError
 from suanli.formats.build import BuildError, workload_from_data
-from suanli.market.errors import ConflictError
 from suanli.market.lifecycle import JobEvent
 from suanli.market.money import to_fen
 from suanli.placement.costs import CostModel

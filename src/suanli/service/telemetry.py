@@ -21,9 +21,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from suanli.errors import DataFileError, InvalidFileError, Problem
+from suanli.errors import DataFileError, ForbiddenError, InvalidFileError, Problem
 from suanli.market.billing import JobUsage
-from suanli.market.errors import ForbiddenError
 from suanli.market.roles import Role
 from suanli.metering import IngestReport, ParseOptions, TelemetryStore, audit, ingest
 from suanli.metering.identity import IdentityError, check_site_id

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from suanli.market.errors import AlreadyExistsError, ConflictError, NotFoundError
+from suanli.errors import AlreadyExistsError, ConflictError, NotFoundError
 from suanli.market.ledger import OWNED_KINDS, account_id
 from suanli.market.roles import Role
 from suanli.store.ids import NewId, NewSecret

@@ -20,7 +20,8 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
-from suanli.store.errors import URL_HELP, DatabaseUrlError
+from suanli.errors import DatabaseUrlError
+from suanli.store.settings import URL_HELP
 
 WRITE_OPTION = "suanli_write"
 BUSY_TIMEOUT_S = 30

@@ -15,8 +15,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from suanli.errors import ForbiddenError, NotFoundError
 from suanli.market.billing import NO_TELEMETRY, Basis, JobUsage, LineTerms, basis_of, charges
-from suanli.market.errors import ForbiddenError, NotFoundError
 from suanli.market.ledger import refund, settle
 from suanli.market.lifecycle import Effect, JobEvent
 from suanli.market.roles import Role

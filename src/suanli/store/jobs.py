@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
-from suanli.market.errors import ConflictError, NotFoundError
+from suanli.errors import ConflictError, NotFoundError
 from suanli.market.lifecycle import JobEvent, JobStatus, Step, transition
 from suanli.market.roles import Role
 from suanli.store.accounts import Principal

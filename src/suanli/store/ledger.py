@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from suanli.market.errors import InsufficientFundsError, NotFoundError
+from suanli.errors import InsufficientFundsError, NotFoundError
 from suanli.market.ledger import AccountKind, Entry, account_id
 from suanli.market.money import to_yuan
 from suanli.store.ids import NewId

@@ -12,8 +12,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.exc import OperationalError
 
+from suanli.errors import DatabaseUnavailableError
 from suanli.store.engine import WRITE_OPTION, Database
-from suanli.store.errors import DatabaseUnavailableError
 
 SCRIPT_LOCATION = "suanli.store:migrations"
 

@@ -9,7 +9,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from suanli.domain import Network, Site
-from suanli.market.errors import AlreadyExistsError
+from suanli.errors import AlreadyExistsError
 from suanli.store.accounts import Principal
 from suanli.store.network_write import (
     add_site,

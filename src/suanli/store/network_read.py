@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from suanli.domain import Fabric, GpuPool, LatencyParams, Network, Region, RttOverride, Site
-from suanli.market.errors import NotFoundError
+from suanli.errors import NotFoundError
 from suanli.store.tables import NetworkRow, PoolRow, RegionRow, RttOverrideRow, SiteRow
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
 from suanli.domain import GpuPool, Region, Site
-from suanli.market.errors import AlreadyExistsError, ConflictError, ForbiddenError
+from suanli.errors import AlreadyExistsError, ConflictError, ForbiddenError
 from suanli.market.roles import Role
 from suanli.store.accounts import Principal
 from suanli.store.network_read import get_pool, get_site

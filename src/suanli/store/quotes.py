@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from suanli.market.errors import NotFoundError
+from suanli.errors import NotFoundError
 from suanli.market.roles import Role
 from suanli.store.accounts import Principal
 from suanli.store.ids import NewId

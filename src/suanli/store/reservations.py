@@ -19,7 +19,7 @@ from datetime import datetime
 from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
-from suanli.market.errors import CapacityError, ConflictError, NotFoundError, QuoteExpiredError
+from suanli.errors import CapacityError, ConflictError, NotFoundError, QuoteExpiredError
 from suanli.market.ledger import hold
 from suanli.market.lifecycle import JobEvent
 from suanli.market.roles import Role

@@ -10,6 +10,11 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+URL_HELP = (
+    "use sqlite:///PATH/TO/suanli.db or postgresql+psycopg://USER:PASSWORD@HOST:PORT/DATABASE"
+)
+"""How a database URL is written; every URL error ends with it."""
+
 APP_NAME = "suanli"
 DB_FILE = "suanli.db"
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from sqlalchemy.orm import Session
 
-from suanli.market.errors import NotFoundError
+from suanli.errors import NotFoundError
 from suanli.market.ledger import top_up
 from suanli.market.money import to_fen
 from suanli.market.roles import Role
