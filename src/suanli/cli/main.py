@@ -23,6 +23,10 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
     rich_markup_mode="rich",
 )
+app.command(name="demo")(demo.demo)
+app.command(name="place")(place.place)
+app.command(name="serve")(serve.serve)
+app.command(name="schema")(schema.schema)
 app.add_typer(network.app, name="network")
 app.add_typer(workload.app, name="workload")
 app.add_typer(sim.app, name="sim")
@@ -30,10 +34,6 @@ app.add_typer(meter.app, name="meter")
 app.add_typer(serve.db_app, name="db")
 app.add_typer(serve.admin_app, name="admin")
 network.app.command(name="load")(serve.network_load)
-app.command(name="serve")(serve.serve)
-app.command(name="schema")(schema.schema)
-app.command(name="place")(place.place)
-app.command(name="demo")(demo.demo)
 
 
 @app.callback(invoke_without_command=True)
