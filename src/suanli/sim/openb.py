@@ -24,7 +24,7 @@ import numpy as np
 
 from suanli.domain import Pod
 from suanli.errors import InvalidValueError
-from suanli.placement.packing import Decision, Snapshot, commit, make_policy
+from suanli.placement.packing import Decision, Outcome, Snapshot, make_policy, replay
 
 Clock = Callable[[], float]
 
@@ -66,7 +66,10 @@ class OpenbRun:
 def tune_pods(
     pods: Sequence[Pod], capacity_milli: int, tune: float, rng: np.random.Generator
 ) -> list[Pod]:
-    """Steps 2 and 3: the list with random copies (ids `NAME~K`) appended, then shuffled."""
+    """Steps 2 and 3: the list with random copies (ids `NAME~K`) appended, then shuffled.
+
+    Unlike `placement.packing.inflate`, which stops once the target is reached (one pod past
+    it), this stops before the pod that would pass it, as the issue states the method."""
     if tune <= 0:
         raise InvalidValueError(f"tune must be > 0, got {tune}; the paper uses 1.3")
     if not any(p.total_gpu_milli for p in pods):
@@ -96,21 +99,26 @@ def run_openb(
     tuning_rng, policy_rng = np.random.default_rng(seed).spawn(2)
     capacity = snapshot.gpu_capacity_milli()
     tuned = tune_pods(pods, capacity, tune, tuning_rng)
-    chooser = make_policy(policy, rng=policy_rng, workload=pods)
+    outcomes = replay(make_policy(policy, rng=policy_rng, workload=pods), snapshot, tuned).outcomes
+    curve, allocated = _curve(tuned, outcomes, capacity)
+    failed = sum(1 for o in outcomes if not isinstance(o, Decision))
+    at_100 = curve[99].allocated_pct if len(curve) >= 100 else round(100 * allocated / capacity, 3)
+    return OpenbRun(policy, seed, tuple(curve), at_100, failed, len(tuned), clock() - started)
+
+
+def _curve(
+    pods: Sequence[Pod], outcomes: Sequence[Outcome], capacity: int
+) -> tuple[list[CurvePoint], int]:
+    """Step 5: the allocation ratio each time the arrived request crosses a whole percent."""
     curve: list[CurvePoint] = []
-    arrived = allocated = failed = 0
-    for pod in tuned:
-        outcome = chooser.place(snapshot, pod)
+    arrived = allocated = 0
+    for pod, outcome in zip(pods, outcomes, strict=True):
         if isinstance(outcome, Decision):
-            snapshot = commit(snapshot, outcome)
             allocated += outcome.total_gpu_milli
-        else:
-            failed += 1
         arrived += pod.total_gpu_milli
         while arrived * 100 >= (len(curve) + 1) * capacity:
             curve.append(CurvePoint(len(curve) + 1, round(100 * allocated / capacity, 3)))
-    at_100 = curve[99].allocated_pct if len(curve) >= 100 else round(100 * allocated / capacity, 3)
-    return OpenbRun(policy, seed, tuple(curve), at_100, failed, len(tuned), clock() - started)
+    return curve, allocated
 
 
 def summarize_runs(runs: Sequence[OpenbRun]) -> dict[str, Any]:
