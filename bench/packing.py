@@ -15,16 +15,14 @@ this one run:
      policy (after one warm-up call that builds its per-cluster tables) on exactly those pods;
      the ratio is the speedup. The first pods meet an empty cluster, where every node is a
      candidate: the slowest stretch for both.
-Traces come from SUANLI_TRACE_DIR (default /work/shared/data/traces).
+Traces come from SUANLI_TRACE_DIR (default ../shared/data/traces).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import time
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -42,10 +40,9 @@ from suanli.placement.packing import (
     task_mix,
 )
 from suanli.placement.packing.loop import LoopBestFit, LoopFgd
-from suanli.traces import load_openb_nodes, load_openb_pods
+from suanli.traces import load_openb_nodes, load_openb_pods, trace_file
 
-OPENB = "alibaba-openb-gpu-v2023"
-DEFAULT_TRACES = "/work/shared/data/traces"
+OPENB = "alibaba-openb-gpu-v2023/"
 
 
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -60,9 +57,10 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def load(seed: int, tune: float) -> tuple[Snapshot, list[Pod], list[Pod]]:
     """The empty openb cluster, the default pod list and the inflated, shuffled work."""
-    folder = Path(os.environ.get("SUANLI_TRACE_DIR", DEFAULT_TRACES)) / OPENB
-    snapshot = snapshot_from_openb(load_openb_nodes(folder / "openb_node_list_all_node.csv"))
-    pods = load_openb_pods(folder / "openb_pod_list_default.csv")
+    snapshot = snapshot_from_openb(
+        load_openb_nodes(trace_file(OPENB + "openb_node_list_all_node.csv"))
+    )
+    pods = load_openb_pods(trace_file(OPENB + "openb_pod_list_default.csv"))
     work = inflate(pods, snapshot.gpu_capacity_milli(), tune, np.random.default_rng(seed))
     return snapshot, pods, work
 

@@ -8,7 +8,6 @@ minutes per run on 2 vCPUs; target < 30 s).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from collections.abc import Sequence
@@ -20,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import sim_kernel
 from suanli.placement.packing import POLICIES, snapshot_from_openb
 from suanli.sim.openb import run_openb
-from suanli.traces import load_openb_nodes, load_openb_pods
+from suanli.traces import load_openb_nodes, load_openb_pods, trace_file
 
 TARGET_SECONDS = 30.0
 FGD_AUTHORS_SECONDS = 600.0
@@ -28,10 +27,11 @@ FGD_AUTHORS_SECONDS = 600.0
 
 def openb_seconds(seed: int, tune: float) -> dict[str, float]:
     """Seconds of one openb run (default pod list, all 1,523 nodes) per policy."""
-    folder = Path(os.environ.get("SUANLI_TRACE_DIR", "../shared/data/traces"))
-    folder = folder / "alibaba-openb-gpu-v2023"
-    snapshot = snapshot_from_openb(load_openb_nodes(folder / "openb_node_list_all_node.csv"))
-    pods = load_openb_pods(folder / "openb_pod_list_default.csv")
+    openb = "alibaba-openb-gpu-v2023/"
+    snapshot = snapshot_from_openb(
+        load_openb_nodes(trace_file(openb + "openb_node_list_all_node.csv"))
+    )
+    pods = load_openb_pods(trace_file(openb + "openb_pod_list_default.csv"))
     seconds = {}
     print(f"openb run per policy (seed {seed}, tune {tune}):")
     for name in POLICIES:
