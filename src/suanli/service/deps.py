@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends, Query, Request, Security
+from fastapi import Depends, Path, Query, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from suanli.errors import ForbiddenError, UnauthorizedError
@@ -16,6 +16,9 @@ from suanli.store.accounts import Principal
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$"
 """Ids in paths and new ids: letters, digits and . _ : - (at most 100)."""
+
+IdPath = Annotated[str, Path(pattern=ID_PATTERN)]
+"""An id in a route's path, checked against `ID_PATTERN`."""
 
 bearer = HTTPBearer(
     auto_error=False,

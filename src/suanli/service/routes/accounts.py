@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 from sqlalchemy.orm import Session
 
 from suanli.errors import NotFoundError
@@ -12,9 +10,9 @@ from suanli.market.ledger import top_up
 from suanli.market.money import to_fen
 from suanli.market.roles import Role
 from suanli.service.deps import (
-    ID_PATTERN,
     AnyoneDep,
     ExchangeDep,
+    IdPath,
     LimitQuery,
     OffsetQuery,
     OperatorDep,
@@ -35,7 +33,6 @@ from suanli.store import ledger
 from suanli.store.accounts import Principal
 
 router = APIRouter(prefix="/v1", tags=["accounts"])
-AccountId = Annotated[str, Path(pattern=ID_PATTERN)]
 
 
 def _me(session: Session, account_id: str) -> MePublic:
@@ -91,7 +88,7 @@ def _check_visible(principal: Principal, account_id: str) -> None:
 
 
 @router.get("/accounts/{account_id}", summary="An account and its balances")
-def get_account(account_id: AccountId, exchange: ExchangeDep, principal: AnyoneDep) -> MePublic:
+def get_account(account_id: IdPath, exchange: ExchangeDep, principal: AnyoneDep) -> MePublic:
     _check_visible(principal, account_id)
     with exchange.db.read() as session:
         return _me(session, account_id)
@@ -104,7 +101,7 @@ def get_account(account_id: AccountId, exchange: ExchangeDep, principal: AnyoneD
     summary="Add money to an account's wallet (operators)",
 )
 def create_top_up(
-    account_id: AccountId,
+    account_id: IdPath,
     body: TopUpCreate,
     exchange: ExchangeDep,
     principal: OperatorDep,
@@ -124,7 +121,7 @@ def create_top_up(
     summary="Let a wallet go down to minus this limit (operators)",
 )
 def set_credit_limit(
-    account_id: AccountId, body: CreditLimitUpdate, exchange: ExchangeDep, _: OperatorDep
+    account_id: IdPath, body: CreditLimitUpdate, exchange: ExchangeDep, _: OperatorDep
 ) -> MePublic:
     with exchange.db.write() as session:
         repo.get_account(session=session, account_id=account_id)

@@ -3,9 +3,7 @@ it, and cancel it; suppliers report that it started, completed or failed."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
@@ -15,10 +13,10 @@ from suanli.market.lifecycle import JobEvent, JobStatus
 from suanli.service import bodies
 from suanli.service.context import Exchange
 from suanli.service.deps import (
-    ID_PATTERN,
     AnyoneDep,
     BuyerDep,
     ExchangeDep,
+    IdPath,
     LimitQuery,
     OffsetQuery,
     RawBodyDep,
@@ -35,7 +33,6 @@ from suanli.store.job_events import bill_of, report
 from suanli.store.network_read import list_regions, region_of
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
-JobId = Annotated[str, Path(pattern=ID_PATTERN)]
 JOB_BODY = body(
     "Workload",
     "A workload document holding exactly one training job or one "
@@ -90,7 +87,7 @@ def list_jobs(
 
 
 @router.get("/{job_id}", summary="A job")
-def get_job(job_id: JobId, exchange: ExchangeDep, principal: AnyoneDep) -> JobPublic:
+def get_job(job_id: IdPath, exchange: ExchangeDep, principal: AnyoneDep) -> JobPublic:
     with exchange.db.read() as session:
         return JobPublic.of(repo.get_job(session=session, job_id=job_id, viewer=principal))
 
@@ -100,7 +97,7 @@ def get_job(job_id: JobId, exchange: ExchangeDep, principal: AnyoneDep) -> JobPu
     summary="What a completed job was billed: certified GPU-hours and their audit, or the "
     "reserved amount when it had no telemetry",
 )
-def get_bill(job_id: JobId, exchange: ExchangeDep, principal: AnyoneDep) -> BillPublic:
+def get_bill(job_id: IdPath, exchange: ExchangeDep, principal: AnyoneDep) -> BillPublic:
     with exchange.db.read() as session:
         return BillPublic.of(bill_of(session=session, job_id=job_id, viewer=principal))
 
@@ -140,7 +137,7 @@ def _report(
     summary="Cancel a job before it runs; a reserved job's price is refunded (buyers)",
 )
 def cancel_job(
-    job_id: JobId, exchange: ExchangeDep, principal: BuyerDep, idem: IdempotencyDep
+    job_id: IdPath, exchange: ExchangeDep, principal: BuyerDep, idem: IdempotencyDep
 ) -> object:
     return _report(exchange, principal, idem, job_id, JobEvent.CANCEL)
 
@@ -151,7 +148,7 @@ def cancel_job(
     summary="Report that a reserved job started (its supplier)",
 )
 def start_job(
-    job_id: JobId, exchange: ExchangeDep, principal: SupplierDep, idem: IdempotencyDep
+    job_id: IdPath, exchange: ExchangeDep, principal: SupplierDep, idem: IdempotencyDep
 ) -> object:
     return _report(exchange, principal, idem, job_id, JobEvent.START)
 
@@ -163,7 +160,7 @@ def start_job(
     "job's telemetry is in, else as reserved), suppliers are credited",
 )
 def complete_job(
-    job_id: JobId, exchange: ExchangeDep, principal: SupplierDep, idem: IdempotencyDep
+    job_id: IdPath, exchange: ExchangeDep, principal: SupplierDep, idem: IdempotencyDep
 ) -> object:
     return _report(exchange, principal, idem, job_id, JobEvent.COMPLETE)
 
@@ -174,6 +171,6 @@ def complete_job(
     summary="Report that a job failed: its GPUs are freed and its price refunded",
 )
 def fail_job(
-    job_id: JobId, exchange: ExchangeDep, principal: SupplierDep, idem: IdempotencyDep
+    job_id: IdPath, exchange: ExchangeDep, principal: SupplierDep, idem: IdempotencyDep
 ) -> object:
     return _report(exchange, principal, idem, job_id, JobEvent.FAIL)

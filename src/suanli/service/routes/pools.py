@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
@@ -14,6 +14,7 @@ from suanli.service.deps import (
     ID_PATTERN,
     AnyoneDep,
     ExchangeDep,
+    IdPath,
     LimitQuery,
     OffsetQuery,
     RawBodyDep,
@@ -27,7 +28,6 @@ from suanli.store import network_write as write
 from suanli.store.network_read import pool_of, site_of
 
 router = APIRouter(prefix="/v1", tags=["network"])
-Id = Annotated[str, Path(pattern=ID_PATTERN)]
 
 
 @router.get("/pools", summary="Pools in service, with free GPUs")
@@ -55,7 +55,7 @@ def _site_doc(session: Session, site_id: str) -> dict[str, object]:
     openapi_extra=body("NetworkPool", "A pool, as in a network file."),
 )
 def create_pool(
-    site_id: Id,
+    site_id: IdPath,
     raw: RawBodyDep,
     exchange: ExchangeDep,
     principal: SupplierDep,
@@ -73,7 +73,7 @@ def create_pool(
 
 
 @router.get("/pools/{pool_id}", summary="A pool and its free GPUs")
-def get_pool(pool_id: Id, exchange: ExchangeDep, _: AnyoneDep) -> PoolPublic:
+def get_pool(pool_id: IdPath, exchange: ExchangeDep, _: AnyoneDep) -> PoolPublic:
     with exchange.db.read() as session:
         return PoolPublic.of(read.get_pool(session=session, pool_id=pool_id))
 
@@ -84,7 +84,7 @@ def get_pool(pool_id: Id, exchange: ExchangeDep, _: AnyoneDep) -> PoolPublic:
     openapi_extra=body("NetworkPoolPatch", "Fields to change (JSON merge patch)."),
 )
 def update_pool(
-    pool_id: Id, raw: RawBodyDep, exchange: ExchangeDep, principal: SupplierDep
+    pool_id: IdPath, raw: RawBodyDep, exchange: ExchangeDep, principal: SupplierDep
 ) -> PoolPublic:
     patch = bodies.checked(raw)
     with exchange.db.write() as session:
@@ -102,7 +102,7 @@ def update_pool(
     response_class=Response,
     summary="Retire a pool (its supplier; none of it may be reserved)",
 )
-def delete_pool(pool_id: Id, exchange: ExchangeDep, principal: SupplierDep) -> Response:
+def delete_pool(pool_id: IdPath, exchange: ExchangeDep, principal: SupplierDep) -> Response:
     with exchange.db.write() as session:
         write.retire_pool(session=session, pool_id=pool_id, actor=principal)
     return Response(status_code=204)

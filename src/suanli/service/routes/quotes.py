@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 from sqlalchemy.orm import Session
 
 from suanli.errors import SuanliError
@@ -14,6 +14,7 @@ from suanli.service.deps import (
     AnyoneDep,
     BuyerDep,
     ExchangeDep,
+    IdPath,
     LimitQuery,
     OffsetQuery,
 )
@@ -28,7 +29,6 @@ from suanli.service.schemas.jobs import (
 from suanli.store import quotes, reservations
 
 router = APIRouter(prefix="/v1", tags=["quotes and reservations"])
-Id = Annotated[str, Path(pattern=ID_PATTERN)]
 
 
 @router.post(
@@ -71,7 +71,7 @@ def list_quotes(
 
 
 @router.get("/quotes/{quote_id}", summary="A quote")
-def get_quote(quote_id: Id, exchange: ExchangeDep, principal: AnyoneDep) -> QuotePublic:
+def get_quote(quote_id: IdPath, exchange: ExchangeDep, principal: AnyoneDep) -> QuotePublic:
     with exchange.db.read() as session:
         return QuotePublic.of(
             quotes.get_quote(session=session, quote_id=quote_id, viewer=principal)
@@ -119,7 +119,7 @@ def list_reservations(
 
 @router.get("/reservations/{reservation_id}", summary="A reservation")
 def get_reservation(
-    reservation_id: Id, exchange: ExchangeDep, principal: AnyoneDep
+    reservation_id: IdPath, exchange: ExchangeDep, principal: AnyoneDep
 ) -> ReservationPublic:
     with exchange.db.read() as session:
         row = reservations.get_reservation(

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from suanli.service import bodies, patches
 from suanli.service.deps import (
-    ID_PATTERN,
     AnyoneDep,
     ExchangeDep,
+    IdPath,
     LimitQuery,
     OffsetQuery,
     OperatorDep,
@@ -28,7 +28,6 @@ from suanli.store import network_write as write
 from suanli.store.network_read import site_of
 
 router = APIRouter(prefix="/v1", tags=["network"])
-SiteId = Annotated[str, Path(pattern=ID_PATTERN)]
 
 
 @router.get("/regions", summary="Demand regions (cities) that jobs and services name")
@@ -97,7 +96,7 @@ def create_site(
 
 
 @router.get("/sites/{site_id}", summary="A site and its pools")
-def get_site(site_id: SiteId, exchange: ExchangeDep, _: AnyoneDep) -> SitePublic:
+def get_site(site_id: IdPath, exchange: ExchangeDep, _: AnyoneDep) -> SitePublic:
     with exchange.db.read() as session:
         return site_public(session, site_id)
 
@@ -108,7 +107,7 @@ def get_site(site_id: SiteId, exchange: ExchangeDep, _: AnyoneDep) -> SitePublic
     openapi_extra=body("NetworkSitePatch", "Fields to change (JSON merge patch)."),
 )
 def update_site(
-    site_id: SiteId, raw: RawBodyDep, exchange: ExchangeDep, principal: SupplierDep
+    site_id: IdPath, raw: RawBodyDep, exchange: ExchangeDep, principal: SupplierDep
 ) -> SitePublic:
     patch = bodies.checked(raw)
     with exchange.db.write() as session:
@@ -127,7 +126,7 @@ def update_site(
     response_class=Response,
     summary="Retire a site and its pools (its supplier; none may be reserved)",
 )
-def delete_site(site_id: SiteId, exchange: ExchangeDep, principal: SupplierDep) -> Response:
+def delete_site(site_id: IdPath, exchange: ExchangeDep, principal: SupplierDep) -> Response:
     with exchange.db.write() as session:
         write.retire_site(session=session, site_id=site_id, actor=principal)
     return Response(status_code=204)
