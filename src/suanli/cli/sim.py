@@ -10,8 +10,9 @@ from rich.progress import Progress
 
 from suanli.cli import sim_run
 from suanli.cli.output import emit_json, err, out, table
+from suanli.domain import Pod
 from suanli.errors import InvalidValueError
-from suanli.placement.packing import POLICIES, snapshot_from_openb
+from suanli.placement.packing import POLICIES, Snapshot, snapshot_from_openb
 from suanli.sim.openb import OpenbRun, run_openb, summarize_runs
 from suanli.traces import load_openb_nodes, load_openb_pods, trace_file
 
@@ -85,7 +86,9 @@ def openb(
         _print_summary(runs)
 
 
-def _run_all(snapshot: Any, pods: Any, jobs: list[tuple[str, int]], tune: float) -> list[OpenbRun]:
+def _run_all(
+    snapshot: Snapshot, pods: list[Pod], jobs: list[tuple[str, int]], tune: float
+) -> list[OpenbRun]:
     runs = []
     with Progress(console=err, transient=True) as progress:
         task = progress.add_task("replaying openb", total=len(jobs))
