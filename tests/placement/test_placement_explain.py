@@ -78,7 +78,7 @@ def test_training_explain_names_every_filter_and_the_cost_difference(case: Case)
     assert reasons["bj-a800"][0] == "model A800 not allowed (H100)"
     assert "needs 64 GPUs, pool has 32 free" in reasons["bj2-h100"]
     assert "price 13.20 > max 12.50" in reasons["sh-h100"]
-    assert reasons["zw-h100"] == ["deadline: 8.9 h transfer + 70.0 h run > 72.0 h"]
+    assert reasons["zw-h100"] == ["deadline: 8.9 h transfer + 70.0 h run = 78.9 h > 72.0 h"]
     assert reasons["bj3-h100"] == ["fits but costs 1,792.00 yuan more than the chosen"]
     assert reasons["bj-h100"][0].startswith("chosen: 55,760.00 yuan for 4480.0 GPU-hours")
 
@@ -87,7 +87,7 @@ def test_service_explain_names_rtt_and_replica_size(case: Case) -> None:
     snapshot, work, latency = case
     result = plan(snapshot, work, latency)
     chat = _reasons(explain("chat", snapshot, work, result, latency))
-    assert chat["bj-h100"] == ["RTT 17.0 ms from shanghai exceeds SLO 5 ms"]
+    assert chat["bj-h100"] == ["RTT 17.0 ms from shanghai exceeds SLO 5.0 ms"]
     assert chat["sh-h100"] == ["chosen: 1 replica of 1 GPU serving shanghai 100%"]
     huge = _reasons(explain("huge", snapshot, work, result, latency))
     assert "a replica needs 10 GPUs (671 GB weights × 1.1 / 80 GB), a node has 8" in huge["bj-a800"]

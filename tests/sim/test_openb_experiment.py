@@ -84,3 +84,19 @@ def test_openb_experiment_on_the_trace(trace_dir, capsys):
     assert len(result["curve"]) >= 129  # tuned to 130 % of capacity
     assert 90 < result["alloc_at_100"] < 100
     assert result["curve"][99]["arrived_pct"] == 100
+
+
+def test_summary_prints_failed_pods_as_whole_pods(tmp_path, capsys):
+    nodes, pods = tmp_path / "nodes.csv", tmp_path / "pods.csv"
+    nodes.write_text("sn,cpu_milli,memory_mib,gpu,model\nn0,32000,131072,2,T4\n")
+    header = "name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,qos,pod_phase,"
+    header += "creation_time,deletion_time,scheduled_time\n"
+    rows = "".join(f"p{i},1000,1024,1,700,,LS,Running,{i},{i + 99},{i}\n" for i in range(5))
+    pods.write_text(header + rows)
+    argv = ["sim", "openb", "--nodes", str(nodes), "--pods", str(pods), "--seeds", "1-3"]
+    assert run([*argv, "--json"]) == 0
+    failed = json.loads(capsys.readouterr().out)["summary"]["fgd"]["failed_pods_mean"]
+    assert run(argv) == 0
+    (line,) = [x for x in capsys.readouterr().out.splitlines() if x.startswith("│ fgd")]
+    cells = [c.strip() for c in line.strip("│").split("│")]
+    assert cells[4] == str(round(failed))  # a count, not "1.00"

@@ -12,6 +12,7 @@ import typer
 from test_scenario_samples import TINY, edit
 from typer.testing import CliRunner
 
+from suanli.cli.main import run
 from suanli.cli.sim_run import run_scenario_command
 from suanli.errors import InvalidFileError
 from suanli.sim.scenario import FILES
@@ -55,3 +56,22 @@ def test_a_bad_file_raises_its_problems_for_the_cli_to_print(tmp_path: Path) -> 
 def test_help_has_examples() -> None:
     result = CliRunner().invoke(app, ["run", "--help"])
     assert result.exit_code == 0 and "Example" in result.stdout
+
+
+def test_an_unknown_name_lists_the_shipped_scenarios(capsys, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert run(["sim", "run", "inference-shfit"]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        "error: unknown shipped scenario 'inference-shfit'; known: training-boom, "
+        "inference-shift, outage, trace-replay\n"
+    )
+
+
+def test_the_headline_reads_as_figures(tmp_path: Path, capsys) -> None:
+    assert run(["sim", "run", "outage", "--hours", "3", "--out", str(tmp_path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    cells = dict([c.strip() for c in x.strip("│").split("│")] for x in lines if x.startswith("│ "))
+    assert cells["hours"] == "3"
+    assert cells["utilization"].endswith("%")
+    assert cells["jobs_finished"].replace(",", "").isdigit()

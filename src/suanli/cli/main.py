@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import typer
 from rich.text import Text
+from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from suanli import __version__
 from suanli.cli import demo, meter, network, place, schema, serve, sim, workload
@@ -14,8 +16,29 @@ from suanli.errors import InvalidFileError, SuanliError
 
 EXIT_USER_ERROR = 2
 
+
+def _label_flags(command: TyperGroup | TyperCommand) -> None:
+    """Give every flag of `command` and its subcommands, `--help` too, an empty type label."""
+    for param in command.get_params(typer.Context(command)):
+        if isinstance(param, TyperOption) and param.is_flag and param.metavar is None:
+            param.metavar = ""
+    for sub in getattr(command, "commands", {}).values():
+        if isinstance(sub, TyperGroup | TyperCommand):
+            _label_flags(sub)
+
+
+class _Root(TyperGroup):
+    """The `suanli` group. Typer's help labels every flag `<bool>` as if it took a value
+    (`--json <bool>`); a flag takes none, so the whole tree is relabelled once it is built."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        _label_flags(self)
+
+
 app = typer.Typer(
     name="suanli",
+    cls=_Root,
     help="suanli (算力): place, price, meter and simulate GPU work across a network of AI data "
     "centers.\n\nStart with: suanli demo",
     no_args_is_help=True,

@@ -11,7 +11,7 @@ from typing import Any
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from suanli.cli.output import emit_json, err, out, table
+from suanli.cli.output import SHOWN_ROWS, emit_json, err, out, table
 from suanli.errors import InvalidValueError
 from suanli.metering.audit import audit as run_audit
 from suanli.metering.exposition import ParseOptions
@@ -154,10 +154,13 @@ def audit(
         None, help="CSV of the GPUs each site bills for (site,gpu_uuid[,node,model]): phantoms."
     ),
     policy: Path | None = typer.Option(
-        None, help="Audit policy YAML [default: the packaged audit-policy-v1]."
+        None, help="Audit policy YAML.", show_default="the packaged audit-policy-v1"
     ),
     intervals: bool = typer.Option(
         True, help="Include every interval with its evidence in the JSON output."
+    ),
+    show_all: bool = typer.Option(
+        False, "--all", help=f"List every row; tables show the first {SHOWN_ROWS} otherwise."
     ),
     as_json: bool = JSON,
 ) -> None:
@@ -171,6 +174,8 @@ def audit(
       suanli meter audit --store telemetry/ --inventory inventory.csv
 
       suanli meter audit --store telemetry/ --site zhongwei-1 --from 2025-07-01 --to 2025-07-02
+
+      suanli meter audit --store telemetry/ --all
     """
     span = (parse_time(start) if start else None, parse_time(end) if end else None)
     with err.status("auditing: rollups, detectors, report"):
@@ -180,28 +185,28 @@ def audit(
     if as_json:
         emit_json(report)
         return
-    print_audit(report)
+    print_audit(report, limit=None if show_all else SHOWN_ROWS)
 
 
 CLASSES = ["productive", "low_efficiency", "idle", "suspicious", "missing"]
 
 
-def print_audit(report: dict[str, Any]) -> None:
-    """The audit as three tables: sites, flagged GPUs, jobs."""
+def print_audit(report: dict[str, Any], limit: int | None = SHOWN_ROWS) -> None:
+    """The audit as three tables: sites, flagged GPUs, jobs (the first `limit` of each)."""
     title = f"audit {report['from']} – {report['to']} ({report['policy']['version']})"
     head = ["site", "GPUs", "flagged", "observed h", "certified h", *CLASSES]
     out.print(table(title, head, [_site_row(s) for s in report["sites"]]))
     flagged = [g for g in report["gpus"] if any(f["class"] for f in g["flags"])]
-    rows = [_flag_row(g) for g in flagged[:40]]
-    out.print(
-        table(f"flagged GPUs ({len(flagged)})", ["GPU", "node", "certified h", "flags"], rows)
-    )
-    jobs = sorted(report["jobs"], key=lambda j: -j["certified_gpu_hours"])[:20]
+    rows = [_flag_row(g) for g in flagged]
+    title = f"flagged GPUs ({len(flagged)})"
+    out.print(table(title, ["GPU", "node", "certified h", "flags"], rows, limit))
+    jobs = sorted(report["jobs"], key=lambda j: -j["certified_gpu_hours"])
     rows = [
         [j["job"] or "(none)", j["site"], j["gpus"], j["hours_observed"], j["certified_gpu_hours"]]
         for j in jobs
     ]
-    out.print(table("jobs", ["job", "site", "GPUs", "observed h", "certified h"], rows))
+    columns = ["job", "site", "GPUs", "observed h", "certified h"]
+    out.print(table(f"jobs ({len(jobs)}, most certified first)", columns, rows, limit))
 
 
 def _site_row(s: dict[str, Any]) -> list[Any]:

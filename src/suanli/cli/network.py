@@ -27,8 +27,8 @@ def init(
     seed: int = typer.Option(7, help="Seed for the china preset; same seed, same file."),
     nodes: Path | None = typer.Option(
         None,
-        help="openb node list for --preset openb [default: $SUANLI_TRACE_DIR/"
-        "alibaba-openb-gpu-v2023/openb_node_list_gpu_node.csv].",
+        help="openb node list for --preset openb.",
+        show_default="openb_node_list_gpu_node.csv in $SUANLI_TRACE_DIR/alibaba-openb-gpu-v2023/",
     ),
     as_json: bool = JSON,
 ) -> None:

@@ -15,6 +15,9 @@ from suanli.errors import InvalidFileError, Problem
 PIPE_WIDTH = 120
 """Width of tables written to a file or pipe, where Rich would otherwise assume 80 columns."""
 
+SHOWN_ROWS = 20
+"""Long tables show this many rows, and say so, unless the command was asked for --all."""
+
 out = Console(highlight=False, soft_wrap=True)
 if not out.is_terminal:
     out.width = max(out.width, PIPE_WIDTH)
@@ -26,10 +29,25 @@ def emit_json(data: Any) -> None:
     print(json.dumps(data, indent=2, ensure_ascii=False))
 
 
-def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Table:
-    """A Rich table; numeric columns are right-aligned, never wrapped, thousands-separated."""
+def table(
+    title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], limit: int | None = None
+) -> Table:
+    """A Rich table; numeric columns are right-aligned, never wrapped, thousands-separated.
+
+    With `limit`, only the first `limit` rows are shown, and a caption says how to see all.
+    """
     body = [list(row) for row in rows]
-    t = Table(title=title, title_justify="left", header_style="bold")
+    total, body = len(body), body[:limit]
+    caption = None
+    if len(body) < total:
+        caption = f"showing {len(body)} of {total:,} rows; use --all or --json to see all"
+    t = Table(
+        title=title,
+        title_justify="left",
+        header_style="bold",
+        caption=caption,
+        caption_justify="left",
+    )
     for i, name in enumerate(columns):
         numeric = bool(body) and all(isinstance(row[i], int | float) for row in body)
         t.add_column(name, justify="right" if numeric else "left", no_wrap=numeric)

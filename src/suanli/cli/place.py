@@ -7,12 +7,9 @@ from typing import Any
 
 import typer
 
-from suanli.cli.output import emit_json, out, table
+from suanli.cli.output import SHOWN_ROWS, emit_json, out, table
 from suanli.formats import load_network, load_workload
 from suanli.placement import POLICIES, Snapshot, explain, plan
-
-SHOWN_ROWS = 20
-"""Human output lists this many placements and replicas; --json lists all."""
 
 
 def place(
@@ -22,6 +19,9 @@ def place(
     time_limit: float = typer.Option(10.0, "--time-limit", help="Seconds the optimizer may use."),
     explain_job: str | None = typer.Option(
         None, "--explain", help="Also say, for every pool, why this job or service is (not) there."
+    ),
+    show_all: bool = typer.Option(
+        False, "--all", help=f"List every row; tables show the first {SHOWN_ROWS} otherwise."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
 ) -> None:
@@ -35,6 +35,8 @@ def place(
       suanli place --network net.yaml --workload w.yaml
 
       suanli place --network net.yaml --workload w.yaml --policy greedy --json
+
+      suanli place --network net.yaml --workload w.yaml --all
 
       suanli place --network net.yaml --workload w.yaml --explain job-00042
     """
@@ -51,13 +53,14 @@ def place(
     if as_json:
         emit_json(report)
         return
-    print_plan(report)
+    print_plan(report, limit=None if show_all else SHOWN_ROWS)
     if explain_job is not None:
         print_explanation(report["explain"])
 
 
-def print_plan(report: dict[str, Any]) -> None:
-    """Placements, replicas and unplaced work as tables, then the objective line."""
+def print_plan(report: dict[str, Any], limit: int | None = SHOWN_ROWS) -> None:
+    """Placements, replicas and unplaced work as tables (the first `limit` rows of each), then
+    the objective line."""
     rows = [
         [
             p["job"],
@@ -67,10 +70,11 @@ def print_plan(report: dict[str, Any]) -> None:
             p["price_yuan_per_gpu_hour"],
             p["est_cost_yuan"],
         ]
-        for p in report["placements"][:SHOWN_ROWS]
+        for p in report["placements"]
     ]
     title = f"Placements ({len(report['placements'])})"
-    out.print(table(title, ["job", "site", "GPU", "GPUs", "yuan/GPU-h", "est. yuan"], rows))
+    columns = ["job", "site", "GPU", "GPUs", "yuan/GPU-h", "est. yuan"]
+    out.print(table(title, columns, rows, limit))
     rows = [
         [
             r["service"],
@@ -79,13 +83,13 @@ def print_plan(report: dict[str, Any]) -> None:
             r["replicas"],
             ", ".join(f"{k} {v:.0%}" for k, v in r["region_share"].items()),
         ]
-        for r in report["replicas"][:SHOWN_ROWS]
+        for r in report["replicas"]
     ]
     title = f"Inference replicas ({len(report['replicas'])})"
-    out.print(table(title, ["service", "site", "GPU", "replicas", "serves"], rows))
+    out.print(table(title, ["service", "site", "GPU", "replicas", "serves"], rows, limit))
     if report["unplaced"]:
-        rows = [[u["job"], u["reason"]] for u in report["unplaced"][:SHOWN_ROWS]]
-        out.print(table(f"Unplaced ({len(report['unplaced'])})", ["job", "reason"], rows))
+        rows = [[u["job"], u["reason"]] for u in report["unplaced"]]
+        out.print(table(f"Unplaced ({len(report['unplaced'])})", ["job", "reason"], rows, limit))
     out.print(
         f"objective {report['objective_yuan']:,.2f} yuan, lower bound "
         f"{report['lower_bound_yuan']:,.2f}, gap {report['gap']:.3%}, "
@@ -94,11 +98,20 @@ def print_plan(report: dict[str, Any]) -> None:
 
 
 def print_explanation(explained: dict[str, Any]) -> None:
-    """One row per pool, the chosen ones first: why the job or service is (not) there."""
+    """One row per pool, the chosen ones first: why the job or service is (not) there; for a
+    training job also its cost there, compute and data transfer apart."""
     pools = sorted(explained["pools"], key=lambda r: not r["chosen"])
+    costs = ["compute_yuan", "transfer_yuan"] if pools and "transfer_yuan" in pools[0] else []
     rows = [
-        [r["pool"], r["gpu_model"], r["price_yuan_per_gpu_hour"], "; ".join(r["reasons"])]
+        [
+            r["pool"],
+            r["gpu_model"],
+            r["price_yuan_per_gpu_hour"],
+            *(r[c] for c in costs),
+            "; ".join(r["reasons"]),
+        ]
         for r in pools
     ]
+    columns = ["pool", "GPU", "yuan/GPU-h", *(["compute yuan", "transfer yuan"] if costs else [])]
     title = f"Why {explained['job']} is where it is"
-    out.print(table(title, ["pool", "GPU", "yuan/GPU-h", "reasons"], rows))
+    out.print(table(title, [*columns, "reasons"], rows))

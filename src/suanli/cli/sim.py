@@ -45,16 +45,22 @@ def parse_policies(text: str) -> list[str]:
 @app.command()
 def openb(
     nodes: Path | None = typer.Option(
-        None, help=f"Node list [default: $SUANLI_TRACE_DIR/{OPENB}openb_node_list_all_node.csv]."
+        None,
+        help="Node list.",
+        show_default=f"openb_node_list_all_node.csv in $SUANLI_TRACE_DIR/{OPENB}",
     ),
     pods: Path | None = typer.Option(
-        None, help=f"Pod list [default: $SUANLI_TRACE_DIR/{OPENB}openb_pod_list_default.csv]."
+        None,
+        help="Pod list.",
+        show_default=f"openb_pod_list_default.csv in $SUANLI_TRACE_DIR/{OPENB}",
     ),
     policy: str = typer.Option(
         "fgd", help=f"A packing policy, a comma list, or all: {', '.join(POLICIES)}."
     ),
     seed: int = typer.Option(42, help="Seed for tuning, shuffling and the random policy."),
-    seeds: str | None = typer.Option(None, help="Several seeds, e.g. 42-51; overrides --seed."),
+    seeds: str | None = typer.Option(
+        None, help="Several seeds, e.g. 42-51; overrides --seed.", show_default="--seed only"
+    ),
     tune: float = typer.Option(1.3, help="Inflate the pod list to this multiple of GPU capacity."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
 ) -> None:
@@ -106,7 +112,7 @@ def _print_summary(runs: list[OpenbRun]) -> None:
             len(s["seeds"]),
             s["alloc_at_100_mean"],
             s["alloc_at_100_sd"],
-            s["failed_pods_mean"],
+            round(s["failed_pods_mean"]),  # a mean over seeds, shown in whole pods
             s["seconds_mean"],
         ]
         for name, s in summarize_runs(runs).items()

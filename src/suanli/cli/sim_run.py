@@ -13,12 +13,12 @@ from typing import Any
 import typer
 
 from suanli.cli.output import err, out, table
-from suanli.formats import ScenarioSpec, load_scenario
+from suanli.formats import ScenarioSpec
 from suanli.sim.kernel import JsonLinesLog
 from suanli.sim.scenario import (
     SHIPPED,
     headline,
-    load_shipped,
+    load_named,
     result_json,
     run_scenario,
     shortened,
@@ -34,10 +34,13 @@ def run_scenario_command(
         ..., help=f"Scenario file (.yaml or .json), or a shipped name: {', '.join(SHIPPED)}."
     ),
     out_dir: Path | None = typer.Option(
-        None, "--out", help="Folder for the result files (default: a new temporary folder)."
+        None, "--out", help="Folder for the result files.", show_default="a new temporary folder"
     ),
     hours: float | None = typer.Option(
-        None, "--hours", help="Run only the first HOURS of the scenario (a quick look)."
+        None,
+        "--hours",
+        help="Run only the first HOURS of the scenario (a quick look).",
+        show_default="the whole scenario",
     ),
     log_events: bool = typer.Option(
         False, "--log-events", help=f"Also write every event to {EVENT_LOG} (JSON lines)."
@@ -77,13 +80,24 @@ def run_scenario_command(
 
 
 def _spec(scenario: str, hours: float | None) -> ScenarioSpec:
-    spec = load_shipped(scenario) if scenario in SHIPPED else load_scenario(scenario)
+    spec = load_named(scenario)
     return spec if hours is None else shortened(spec, hours)
+
+
+def _shown(key: str, value: Any) -> Any:
+    """A headline figure as a person reads it: shares in percent, hours without trailing zeros."""
+    if value is None:
+        return ""
+    if key.startswith("utilization") or key in ("slo_attainment", "inference_share"):
+        return f"{value:.1%}"
+    if key == "hours":
+        return f"{value:g}"
+    return value
 
 
 def _print(result: ScenarioResult, files: list[Path], seconds: float) -> None:
     figures: dict[str, Any] = headline(result)
-    rows = [[k, "" if v is None else v] for k, v in figures.items()]
+    rows = [[k, _shown(k, v)] for k, v in figures.items()]
     out.print(table(f"Scenario {figures['scenario']}", ["figure", "value"], rows))
     out.print(f"{result.events:,} events in {seconds:.1f} s; files in {files[0].parent}:")
     for f in files:

@@ -8,7 +8,8 @@ import numpy as np
 
 from suanli.placement.costs import Ints
 from suanli.placement.problem import Assignment, Problem, objective, used_gpus
-from suanli.placement.reasons import TOLERANCE_RPS, job_left_out, service_left_out
+from suanli.placement.reasons import job_left_out
+from suanli.placement.unserved import TOLERANCE_RPS, service_left_out
 from suanli.placement.values import Placement, Plan, ReplicaPlan, Status, Unplaced, relative_gap
 
 
@@ -21,7 +22,7 @@ def assemble(
     return Plan(
         placements=placements(problem, a),
         replicas=replica_plans(problem, a),
-        unplaced=unplaced(problem, a),
+        unplaced=unplaced(problem, a, status),
         objective_yuan=value,
         lower_bound_yuan=bound,
         gap=relative_gap(value, bound),
@@ -84,11 +85,12 @@ def _region_shares(problem: Problem, a: Assignment) -> dict[int, dict[str, float
     return shares
 
 
-def unplaced(problem: Problem, a: Assignment) -> tuple[Unplaced, ...]:
-    """Jobs left out and services with unserved demand, each with its reason."""
+def unplaced(problem: Problem, a: Assignment, status: Status) -> tuple[Unplaced, ...]:
+    """Jobs left out and services with unserved demand, each with its reason (which may depend
+    on how the plan was found: `status`)."""
     left: Ints = problem.snapshot.free_gpus - used_gpus(problem, a)
     out = [
-        Unplaced(problem.training.jobs[j].id, job_left_out(problem, int(j), left))
+        Unplaced(problem.training.jobs[j].id, job_left_out(problem, int(j), left, status))
         for j in np.flatnonzero(a.job_pool < 0)
     ]
     s = problem.services
@@ -96,7 +98,7 @@ def unplaced(problem: Problem, a: Assignment) -> tuple[Unplaced, ...]:
     for route in np.flatnonzero(a.routed_rps > 0):
         served[int(s.sp_s[s.route_sp[route]])][int(s.route_r[route])] += a.routed_rps[route]
     for i, svc in enumerate(s.services):
-        reason = service_left_out(problem, i, served[i], left)
+        reason = service_left_out(problem, i, served[i], left, status)
         if reason is not None:
             out.append(Unplaced(svc.id, reason))
     return tuple(out)

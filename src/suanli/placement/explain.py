@@ -1,11 +1,12 @@
 """`explain`: for one job or service, every pool of the snapshot and why the plan did (not) use it.
 
 Each row: site, pool, GPU model, price, whether the plan chose it, the RTT that matters (from the
-job's data region; per demand region for a service) and the reasons: every hard filter the pool
+job's data region; per demand region for a service), for a training job its estimated cost split
+into compute (price × GPU-hours) and data transfer, and the reasons: every hard filter the pool
 fails ("model A800 not allowed", "needs 64 GPUs, pool has 32 free", "RTT 27.1 ms from shanghai
-exceeds SLO 20 ms", "price 13.20 > max 12.00", "deadline: 3.2 h transfer + 80.0 h run > 72.0 h"),
-or, for a pool that passes them, how it compares with the chosen ("fits but costs 1,234.00 yuan
-more than the chosen") or what took its room.
+exceeds SLO 20.0 ms", "price 13.20 > max 12.00", "deadline: 3.2 h transfer + 80.0 h run = 83.2 h
+> 72.0 h"), or, for a pool that passes them, how it compares with the chosen ("fits but costs
+1,234.00 yuan more than the chosen") or what took its room.
 """
 
 from __future__ import annotations
@@ -21,9 +22,17 @@ from suanli.errors import UnknownNameError
 from suanli.network.latency import LatencyModel
 from suanli.placement.costs import CostModel, Ints
 from suanli.placement.problem import Problem
-from suanli.placement.reasons import service_filters, training_filters, yuan
+from suanli.placement.reasons import (
+    STOPPED,
+    above,
+    count,
+    service_filters,
+    training_filters,
+    yuan,
+)
 from suanli.placement.snapshot import Snapshot
-from suanli.placement.values import Plan, ReplicaPlan
+from suanli.placement.unserved import one_more_replica, replica_worth
+from suanli.placement.values import Plan, ReplicaPlan, Status
 
 Row = dict[str, Any]
 
@@ -41,9 +50,11 @@ def explain(
     left = snapshot.free_gpus - _used(snapshot, plan)
     if problem.training.jobs:
         chosen = {p.pool for p in plan.placements if p.job == job_id}
-        return [_job_row(problem, p, chosen, left) for p in range(len(snapshot.pools))]
+        return [_job_row(problem, p, chosen, left, plan.status) for p in range(len(snapshot.pools))]
     replicas = {r.pool: r for r in plan.replicas if r.service == job_id}
-    return [_service_row(problem, p, replicas, left) for p in range(len(snapshot.pools))]
+    return [
+        _service_row(problem, p, replicas, left, plan.status) for p in range(len(snapshot.pools))
+    ]
 
 
 def _only(workload: Workload, job_id: str) -> Workload:
@@ -75,19 +86,22 @@ def _base(problem: Problem, p: int, chosen: bool) -> Row:
     }
 
 
-def _job_row(problem: Problem, p: int, chosen: set[str], left: Ints) -> Row:
+def _job_row(problem: Problem, p: int, chosen: set[str], left: Ints, status: Status) -> Row:
     t, pool = problem.training, problem.snapshot.pools[p].id
     row = _base(problem, p, pool in chosen)
     row["rtt_ms"] = round(float(t.rtt_ms[0, p]), 2)
     row["est_cost_yuan"] = round(float(t.cost[0, p]), 2)
+    row["compute_yuan"] = round(float(t.cost[0, p] - t.transfer_yuan[0, p]), 2)
+    row["transfer_yuan"] = round(float(t.transfer_yuan[0, p]), 2)
+    row["transfer_hours"] = round(float(t.transfer_hours[0, p]), 3)
     reasons = training_filters(problem, 0, p)
     if not reasons:
         at = [problem.snapshot.pool_index(c) for c in chosen]
-        reasons = [_job_verdict(problem, p, at[0] if at else None, int(left[p]))]
+        reasons = [_job_verdict(problem, p, at[0] if at else None, int(left[p]), status)]
     return row | {"reasons": reasons}
 
 
-def _job_verdict(problem: Problem, p: int, at: int | None, room: int) -> str:
+def _job_verdict(problem: Problem, p: int, at: int | None, room: int, status: Status) -> str:
     t = problem.training
     gpus = int(t.gpus[0])
     if at == p:
@@ -100,7 +114,10 @@ def _job_verdict(problem: Problem, p: int, at: int | None, room: int) -> str:
             return (
                 f"fits, but the plan gave its free GPUs to other work ({room} left, needs {gpus})"
             )
-        return "fits and has room; the solver stopped within its gap tolerance before placing it"
+        return (
+            f"fits and has room: {yuan(t.cost[0, p])} yuan here, less than the "
+            f"{yuan(t.value[0])} yuan its buyer would pay at most; {STOPPED[status]}"
+        )
     more = float(t.cost[0, p] - t.cost[0, at])
     if more >= 0:
         return f"fits but costs {yuan(more)} yuan more than the chosen"
@@ -109,22 +126,20 @@ def _job_verdict(problem: Problem, p: int, at: int | None, room: int) -> str:
             f"would cost {yuan(-more)} yuan less than the chosen, but the plan leaves {room} "
             f"free GPUs here (needs {gpus})"
         )
-    return f"would cost {yuan(-more)} yuan less; the solver stopped within its gap tolerance"
+    return f"would cost {yuan(-more)} yuan less than the chosen; {STOPPED[status]}"
 
 
-def _service_row(problem: Problem, p: int, replicas: dict[str, ReplicaPlan], left: Ints) -> Row:
+def _service_row(
+    problem: Problem, p: int, replicas: dict[str, ReplicaPlan], left: Ints, status: Status
+) -> Row:
     s, geo, pool = problem.services, problem.geometry, problem.snapshot.pools[p].id
     row = _base(problem, p, pool in replicas)
     regions = np.flatnonzero(s.demand[0] > 0)
     row["rtt_ms"] = {geo.region_ids[r]: round(float(geo.rtt_ms[p, r]), 2) for r in regions}
     reasons = service_filters(problem, 0, p)
     if not reasons:
-        reasons = [_service_verdict(problem, p, replicas, int(left[p]))]
+        reasons = [_service_verdict(problem, p, replicas, int(left[p]), status)]
     return row | {"reasons": reasons}
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _per_thousand(problem: Problem, p: int) -> float:
@@ -133,12 +148,14 @@ def _per_thousand(problem: Problem, p: int) -> float:
     return float(snap.price[p] * s.gpus[0, p] / (s.rps[0, p] * 3.6))
 
 
-def _service_verdict(problem: Problem, p: int, replicas: dict[str, ReplicaPlan], room: int) -> str:
+def _service_verdict(
+    problem: Problem, p: int, replicas: dict[str, ReplicaPlan], room: int, status: Status
+) -> str:
     gpus, pool = int(problem.services.gpus[0, p]), problem.snapshot.pools[p].id
     if pool in replicas:
         r = replicas[pool]
         shares = ", ".join(f"{k} {v:.0%}" for k, v in r.region_share.items())
-        size = f"{_count(r.replicas, 'replica')} of {_count(r.gpus_per_replica, 'GPU')}"
+        size = f"{count(r.replicas, 'replica')} of {count(r.gpus_per_replica, 'GPU')}"
         return f"chosen: {size} serving {shares}"
     if not replicas:
         if room < gpus:
@@ -146,7 +163,8 @@ def _service_verdict(problem: Problem, p: int, replicas: dict[str, ReplicaPlan],
                 f"fits, but the plan gave its free GPUs to other work ({room} left, a replica "
                 f"needs {gpus})"
             )
-        return "fits and has room; the solver stopped within its gap tolerance before using it"
+        worth = replica_worth(problem, 0, problem.services.demand[0])
+        return "fits and has room: " + one_more_replica(problem, 0, p, worth, status)
     here = _per_thousand(problem, p)
     best = min(_per_thousand(problem, problem.snapshot.pool_index(k)) for k in replicas)
     if here >= best:
@@ -154,7 +172,8 @@ def _service_verdict(problem: Problem, p: int, replicas: dict[str, ReplicaPlan],
             f"fits but costs {here:.2f} yuan per 1,000 requests at full load, the chosen from "
             f"{best:.2f}"
         )
-    cheaper = f"cheaper at full load ({here:.2f} vs {best:.2f} yuan per 1,000 requests)"
+    cheap, dear = above(here, best, 2)
+    cheaper = f"cheaper at full load ({cheap} vs {dear} yuan per 1,000 requests)"
     if room < gpus:
         return f"{cheaper}, but the plan leaves {room} free GPUs here (a replica needs {gpus})"
     return f"{cheaper}, but the chosen replicas serve the demand it reaches at less total cost"

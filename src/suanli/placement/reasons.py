@@ -1,4 +1,9 @@
-"""Why a pool was not used, or why work was left out, in words a buyer can act on."""
+"""Why a pool was not used, or why work was left out, in words a buyer can act on.
+
+A reason that compares a value with a limit prints both at the same precision, with as many
+decimals as it takes for the printed numbers to agree with the comparison (`decimals`).
+Unserved inference demand has its own module, `placement.unserved`.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,17 @@ import numpy as np
 
 from suanli.placement.costs import Bools, Ints
 from suanli.placement.problem import Problem
+from suanli.placement.values import Status
 
-TOLERANCE_RPS = 1e-6
+MOST_DECIMALS = 6
+
+STOPPED: dict[Status, str] = {
+    "optimal": "the plan is within the solver's gap tolerance without it",
+    "time_limit": "the solver's time limit ran out first",
+    "greedy": "the greedy policy left it out",
+    "greedy_fallback": "the solver found no plan in time and the greedy fallback left it out",
+}
+"""Why a plan leaves out work that would lower its objective, by how the plan was found."""
 
 
 def yuan(x: float) -> str:
@@ -15,7 +29,27 @@ def yuan(x: float) -> str:
     return f"{x:,.2f}"
 
 
-def _allowed(names: tuple[str, ...]) -> str:
+def decimals(value: float, limit: float, least: int) -> int:
+    """Decimals to print `value` and `limit` with in one comparison: `least`, or more until two
+    different numbers read differently ("RTT 5.04 ms exceeds SLO 5.00 ms", never "5.0 ... 5")."""
+    d = least
+    while d < MOST_DECIMALS and f"{value:.{d}f}" == f"{limit:.{d}f}":
+        d += 1
+    return d
+
+
+def above(value: float, limit: float, least: int) -> tuple[str, str]:
+    """`value` and `limit` as text at the precision of `decimals`."""
+    d = decimals(value, limit, least)
+    return f"{value:,.{d}f}", f"{limit:,.{d}f}"
+
+
+def count(n: int, noun: str) -> str:
+    """3, "pool" -> "3 pools"; 1, "pool" -> "1 pool"."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def allowed_models(names: tuple[str, ...]) -> str:
     return ", ".join(names) if names else "any"
 
 
@@ -25,15 +59,19 @@ def training_filters(problem: Problem, j: int, p: int) -> list[str]:
     job = t.jobs[j]
     out = []
     if not t.allowed[j, p]:
-        out.append(f"model {snap.models[p].name} not allowed ({_allowed(job.allowed_gpu_models)})")
+        allowed = allowed_models(job.allowed_gpu_models)
+        out.append(f"model {snap.models[p].name} not allowed ({allowed})")
     if not t.fits[j, p]:
         out.append(f"needs {job.gpus} GPUs, pool has {snap.free_gpus[p]} free")
     if not t.price_ok[j, p]:
-        out.append(f"price {snap.price[p]:.2f} > max {job.max_price_yuan_per_gpu_hour:.2f}")
+        price, limit = above(snap.price[p], job.max_price_yuan_per_gpu_hour, 2)
+        out.append(f"price {price} > max {limit}")
     if not t.deadline_ok[j, p]:
+        move, run = t.transfer_hours[j, p], t.run_hours[j, p]
+        d = decimals(move + run, job.deadline_hours, 1)
         out.append(
-            f"deadline: {t.transfer_hours[j, p]:.1f} h transfer + {t.run_hours[j, p]:.1f} h run "
-            f"> {job.deadline_hours:.1f} h"
+            f"deadline: {move:.{d}f} h transfer + {run:.{d}f} h run = {move + run:.{d}f} h "
+            f"> {job.deadline_hours:.{d}f} h"
         )
     return out
 
@@ -44,7 +82,8 @@ def service_filters(problem: Problem, i: int, p: int) -> list[str]:
     svc, gpus = s.services[i], int(s.gpus[i, p])
     out = []
     if not s.allowed[i, p]:
-        out.append(f"model {snap.models[p].name} not allowed ({_allowed(svc.allowed_gpu_models)})")
+        allowed = allowed_models(svc.allowed_gpu_models)
+        out.append(f"model {snap.models[p].name} not allowed ({allowed})")
     if not s.node_ok[i, p]:
         out.append(
             f"a replica needs {gpus} GPUs ({svc.model_weights_gb:g} GB weights × "
@@ -54,7 +93,8 @@ def service_filters(problem: Problem, i: int, p: int) -> list[str]:
     elif not s.fits[i, p]:
         out.append(f"a replica needs {gpus} GPUs, pool has {snap.free_gpus[p]} free")
     if not s.price_ok[i, p]:
-        out.append(f"price {snap.price[p]:.2f} > max {svc.max_price_yuan_per_gpu_hour:.2f}")
+        price, limit = above(snap.price[p], svc.max_price_yuan_per_gpu_hour, 2)
+        out.append(f"price {price} > max {limit}")
     if not s.reach[i, p].any():
         out.extend(_rtt_misses(problem, i, p))
     return out
@@ -62,29 +102,32 @@ def service_filters(problem: Problem, i: int, p: int) -> list[str]:
 
 def _rtt_misses(problem: Problem, i: int, p: int) -> list[str]:
     s, geo = problem.services, problem.geometry
-    return [
-        f"RTT {geo.rtt_ms[p, r]:.1f} ms from {geo.region_ids[r]} exceeds SLO {s.slo_ms[i]:g} ms"
-        for r in np.flatnonzero(s.demand[i] > 0)
-    ]
+    out = []
+    for r in np.flatnonzero(s.demand[i] > 0):
+        rtt, slo = above(geo.rtt_ms[p, r], s.slo_ms[i], 1)
+        out.append(f"RTT {rtt} ms from {geo.region_ids[r]} exceeds SLO {slo} ms")
+    return out
 
 
-def _first_failures(masks: list[Bools]) -> Ints:
+def first_failures(masks: list[Bools]) -> Ints:
     """Per pool, the index of the first mask that fails (len(masks) when all hold)."""
     fail = ~np.array(masks, dtype=bool)
     first: Ints = np.where(fail.any(axis=0), fail.argmax(axis=0), len(masks)).astype(np.int64)
     return first
 
 
-def job_left_out(problem: Problem, j: int, left: Ints) -> str:
-    """Why training job j is unplaced, given the free GPUs `left` after the plan."""
+def job_left_out(problem: Problem, j: int, left: Ints, status: Status) -> str:
+    """Why training job j is unplaced, given the free GPUs `left` after the plan and how the
+    plan was found (a job is worth more than its cost in every pool that passes its filters,
+    so one with room left is out only because the search stopped)."""
     t = problem.training
     ok = t.feasible[j]
     if ok.any():
         room = int(left[ok].max())
         if room >= t.gpus[j]:
             return (
-                f"{ok.sum()} pools pass the filters and one has {room} free GPUs left; the "
-                "solver stopped within its gap tolerance before placing it"
+                f"{ok.sum()} pools pass the filters and one has {room} free GPUs left; "
+                f"{STOPPED[status]}"
             )
         return (
             f"{ok.sum()} pools pass the filters, but the plan gave their free GPUs to other "
@@ -97,61 +140,20 @@ def _job_filter_counts(problem: Problem, j: int) -> list[str]:
     """How many pools fail each filter first, with the nearest miss of each."""
     t, snap = problem.training, problem.snapshot
     job = t.jobs[j]
-    first = _first_failures([t.allowed[j], t.fits[j], t.price_ok[j], t.deadline_ok[j]])
+    first = first_failures([t.allowed[j], t.fits[j], t.price_ok[j], t.deadline_ok[j]])
     model, gpus, price, deadline = (first == k for k in range(4))
     hours = t.transfer_hours[j] + t.run_hours[j]
     out = []
     if model.any():
-        out.append(f"model not allowed at {model.sum()} pools ({_allowed(job.allowed_gpu_models)})")
+        allowed = allowed_models(job.allowed_gpu_models)
+        out.append(f"model not allowed at {model.sum()} pools ({allowed})")
     if gpus.any():
         most = snap.free_gpus[gpus].max()
         out.append(f"too few free GPUs at {gpus.sum()} (needs {job.gpus}, most free {most})")
     if price.any():
-        out.append(
-            f"price above max {job.max_price_yuan_per_gpu_hour:.2f} at {price.sum()} "
-            f"(cheapest {snap.price[price].min():.2f})"
-        )
+        cheapest, limit = above(snap.price[price].min(), job.max_price_yuan_per_gpu_hour, 2)
+        out.append(f"price above max {limit} at {price.sum()} (cheapest {cheapest})")
     if deadline.any():
-        out.append(
-            f"deadline {job.deadline_hours:.1f} h missed at {deadline.sum()} (fastest "
-            f"{hours[deadline].min():.1f} h)"
-        )
+        fastest, limit = above(hours[deadline].min(), job.deadline_hours, 1)
+        out.append(f"deadline {limit} h missed at {deadline.sum()} (fastest {fastest} h)")
     return out
-
-
-def service_left_out(problem: Problem, i: int, served: dict[int, float], left: Ints) -> str | None:
-    """Why part of service i's demand is unserved (None: all served); `served` maps region
-    index to requests/s served, `left` the free GPUs after the plan."""
-    s, geo = problem.services, problem.geometry
-    parts = []
-    for r in np.flatnonzero(s.demand[i] > 0):
-        demand = float(s.demand[i, r])
-        unserved = demand - served.get(int(r), 0.0)
-        if unserved > TOLERANCE_RPS * max(1.0, demand):
-            why = _region_blocked(problem, i, int(r), left)
-            parts.append(f"{geo.region_ids[r]}: {unserved:.3f} of {demand:.3f} rps unserved: {why}")
-    return "; ".join(parts) or None
-
-
-def _region_blocked(problem: Problem, i: int, r: int, left: Ints) -> str:
-    s, geo, snap = problem.services, problem.geometry, problem.snapshot
-    routes = s.feasible[i] & s.reach[i, :, r]
-    if routes.any():
-        if (left[routes] >= s.gpus[i][routes]).any():
-            return "the solver stopped within its gap tolerance before serving it"
-        return "the pools within its SLO that pass the filters are full (given to other work)"
-    near = geo.rtt_ms[:, r] <= s.slo_ms[i]
-    if not near.any():
-        return (
-            f"no pool within the {s.slo_ms[i]:g} ms SLO (nearest {geo.rtt_ms[:, r].min():.1f} ms)"
-        )
-    first = _first_failures([s.allowed[i], s.node_ok[i], s.fits[i], s.price_ok[i]])
-    names = [
-        "model not allowed",
-        "replica larger than a node",
-        "too few free GPUs",
-        f"price above max {s.limit[i]:.2f} (cheapest {snap.price[near].min():.2f})",
-    ]
-    counts = [f"{name} at {(near & (first == k)).sum()}" for k, name in enumerate(names)]
-    kept = [c for c, k in zip(counts, range(4), strict=True) if (near & (first == k)).any()]
-    return f"of {near.sum()} pools within the {s.slo_ms[i]:g} ms SLO: " + "; ".join(kept)

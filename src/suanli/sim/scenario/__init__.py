@@ -13,6 +13,7 @@ from suanli.sim.scenario.runner import ScenarioResult, run_scenario
 from suanli.sim.scenario.shipped import (
     DEMO_HOURS,
     SHIPPED,
+    load_named,
     load_shipped,
     shipped_path,
     short_run,
@@ -25,6 +26,7 @@ __all__ = [
     "SHIPPED",
     "ScenarioResult",
     "headline",
+    "load_named",
     "load_shipped",
     "result_json",
     "run_scenario",

@@ -31,6 +31,16 @@ def load_shipped(name: str) -> ScenarioSpec:
     return load_scenario(shipped_path(name))
 
 
+def load_named(scenario: str) -> ScenarioSpec:
+    """The scenario file at `scenario`, or the shipped scenario of that name: a text that is
+    neither an existing file nor has a file suffix is a name, and an unknown one is an
+    `UnknownNameError` that lists the shipped names."""
+    path = Path(scenario)
+    if scenario in SHIPPED or not (path.suffix or path.exists()):
+        return load_shipped(scenario)
+    return load_scenario(path)
+
+
 def shortened(spec: ScenarioSpec, hours: float) -> ScenarioSpec:
     """`spec` cut to its first `hours` (events after the cut do not happen)."""
     events = tuple(e for e in spec.events if _starts(e) < hours)
