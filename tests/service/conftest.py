@@ -19,6 +19,7 @@ from fastapi.testclient import TestClient
 
 from suanli.market.roles import Role
 from suanli.service.app import create_app
+from suanli.service.server import server_options
 from suanli.service.settings import ServiceSettings
 from suanli.store.accounts import create_account, issue_key
 from suanli.store.engine import Database, open_database
@@ -163,11 +164,11 @@ def buyer(make_api: MakeApi, operator: Api) -> Api:
 
 @pytest.fixture
 def live(db: Database, settings: ServiceSettings) -> Iterator[str]:
-    """The app served by a real uvicorn on a loopback port, for concurrent clients."""
+    """The app served by a real uvicorn on a loopback port, for concurrent clients, configured
+    as `suanli serve` configures it (`server_options`: the h11 protocol and its timeouts)."""
     app = create_app(settings, database=db)
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=free_port(), log_level="warning", lifespan="off"
-    )
+    served = settings.model_copy(update={"host": "127.0.0.1", "port": free_port()})
+    config = uvicorn.Config(app, **server_options(served), log_level="warning", lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

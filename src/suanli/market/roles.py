@@ -18,6 +18,12 @@ class Role(StrEnum):
     """Reads everything, changes nothing."""
 
 
+def holds_money(role: Role) -> bool:
+    """Whether accounts of `role` have a wallet, escrow and receivable: auditors only read the
+    books, so they hold no money and cannot be topped up or given credit."""
+    return role is not Role.AUDITOR
+
+
 def role_named(name: str) -> Role:
     try:
         return Role(name)

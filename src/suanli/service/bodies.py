@@ -2,8 +2,12 @@
 pool or region is one item of a network document. Each body is checked by the same code as the
 files, and every problem is reported with its field path under `body`.
 
-Limits the files do not need but a database does are checked first: strings of at most 200
-characters without NUL, integers within 32 bits, numbers within ±1e12."""
+JSON is read strictly, here for these bodies and through `strict_json_body` for every JSON
+body (the Pydantic ones too): an object may not name a key twice (Python's parser would keep
+the last silently), and NaN or Infinity are not numbers. Limits the files do not need but a
+database does are checked next: strings of at most 200 characters without NUL, numbers (whole
+or not) within ±(2^31 − 1). The size of a body is limited before it is read (service/limits.py).
+"""
 
 from __future__ import annotations
 
@@ -12,16 +16,17 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
+from fastapi import Request
+
 from suanli.domain import GpuPool, Network, Region, Site, Workload
 from suanli.errors import InvalidFileError, Problem
 from suanli.formats import FORMATS, network_from_text, workload_from_text
 from suanli.service.deps import ID_PATTERN
 
 T = TypeVar("T")
-MAX_BODY_BYTES = 1_000_000
 MAX_STRING = 200
-MAX_INT = 2**31 - 1
-MAX_NUMBER = 1e12
+MAX_NUMBER = 2**31 - 1
+"""The largest magnitude of a number in a body, whole or not: a 32-bit integer column's."""
 MAX_POOL_GPUS = 10_000_000
 BODY = "body"
 
@@ -30,10 +35,28 @@ def fail(field: str, message: str) -> InvalidFileError:
     return InvalidFileError([Problem(BODY, 1, field, message)])
 
 
+def is_json_media(content_type: str) -> bool:
+    """Whether a Content-Type names JSON (application/json, or a +json type)."""
+    media = content_type.split(";", 1)[0].strip().lower()
+    kind, _, subtype = media.partition("/")
+    return kind == "application" and (subtype == "json" or subtype.endswith("+json"))
+
+
+async def strict_json_body(request: Request) -> None:
+    """Refuse a JSON body that Python's parser reads leniently (a key twice in one object,
+    NaN): an app-wide dependency, so that the Pydantic bodies, which FastAPI parses with
+    `json.loads`, are held to the same rules as the bodies parsed here."""
+    content_type = request.headers.get("content-type")
+    if content_type is None or not is_json_media(content_type):
+        return
+    raw = await request.body()
+    if raw:
+        parse_json(raw)
+
+
 def parse_json(raw: bytes) -> Any:
-    """The JSON document in `raw`; malformed text becomes a problem at `body`."""
-    if len(raw) > MAX_BODY_BYTES:
-        raise fail(BODY, f"is larger than {MAX_BODY_BYTES:,} bytes; send one item per request")
+    """The JSON document in `raw`; malformed text and repeated keys become problems under
+    `body`."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -41,7 +64,9 @@ def parse_json(raw: bytes) -> Any:
     if not text.strip():
         raise fail(BODY, "is empty; send a JSON object (see /docs for its schema)")
     try:
-        return json.loads(text, parse_constant=_no_constant)
+        tree = json.loads(text, parse_constant=_no_constant, object_pairs_hook=_Members)
+        problems: list[Problem] = []
+        data = _objects(tree, BODY, problems)
     except (json.JSONDecodeError, ValueError) as e:
         where = (
             f" (line {e.lineno}, column {e.colno})" if isinstance(e, json.JSONDecodeError) else ""
@@ -49,6 +74,31 @@ def parse_json(raw: bytes) -> Any:
         raise fail(BODY, f"is not valid JSON: {getattr(e, 'msg', e)}{where}") from None
     except RecursionError:
         raise fail(BODY, "is nested too deeply") from None
+    if problems:
+        raise InvalidFileError(problems)
+    return data
+
+
+class _Members(list[tuple[str, Any]]):
+    """An object's members in the order written, kept until repeated keys are looked for."""
+
+
+def _objects(node: Any, field: str, problems: list[Problem]) -> Any:
+    """`node` with its objects made dicts; a problem for each key written twice in one."""
+    if isinstance(node, _Members):
+        members: dict[str, Any] = {}
+        repeated: set[str] = set()
+        for key, value in node:
+            if key in members and key not in repeated:
+                repeated.add(key)
+                problems.append(
+                    Problem(BODY, 1, f"{field}.{key}", "is given twice in one object; keep one")
+                )
+            members[key] = _objects(value, f"{field}.{key}", problems)
+        return members
+    if isinstance(node, list):
+        return [_objects(v, f"{field}[{i}]", problems) for i, v in enumerate(node)]
+    return node
 
 
 def _no_constant(name: str) -> Any:
@@ -64,10 +114,9 @@ def check_limits(data: Any, field: str = BODY) -> list[Problem]:
         return [p for i, v in enumerate(data) for p in check_limits(v, f"{field}[{i}]")]
     if isinstance(data, str):
         return _string(data, field)
-    if isinstance(data, int) and not isinstance(data, bool) and abs(data) > MAX_INT:
-        return [Problem(BODY, 1, field, f"must be within ±{MAX_INT}, got {data}")]
-    if isinstance(data, float) and abs(data) > MAX_NUMBER:
-        return [Problem(BODY, 1, field, f"must be within ±{MAX_NUMBER:g}, got {data:g}")]
+    if isinstance(data, int | float) and not isinstance(data, bool) and abs(data) > MAX_NUMBER:
+        shown = f"{data:g}" if isinstance(data, float) else str(data)
+        return [Problem(BODY, 1, field, f"must be within ±{MAX_NUMBER}, got {shown}")]
     return []
 
 

@@ -11,6 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from suanli.errors import ForbiddenError, UnauthorizedError
 from suanli.market.roles import Role
+from suanli.service.auth_failures import AuthFailuresDep, client_address
 from suanli.service.context import Exchange
 from suanli.store.accounts import Principal
 
@@ -35,17 +36,25 @@ ExchangeDep = Annotated[Exchange, Depends(get_exchange)]
 
 
 def get_principal(
+    request: Request,
     exchange: ExchangeDep,
+    failures: AuthFailuresDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
 ) -> Principal:
-    if credentials is None or not credentials.credentials:
+    """The caller, after the limit on failed authentications (`service.auth_failures`)."""
+    key = credentials.credentials if credentials is not None else ""
+    subjects = failures.subjects(client_address(request), key)
+    failures.check(subjects)
+    if not key:
+        failures.record_failure(subjects)
         raise UnauthorizedError(
             "send your API key as 'Authorization: Bearer KEY'; an operator creates keys with "
             "'suanli admin create-key'"
         )
     with exchange.db.read() as session:
-        principal = exchange.keys.principal(session, credentials.credentials)
+        principal = exchange.keys.principal(session, key)
     if principal is None:
+        failures.record_failure(subjects)
         raise UnauthorizedError("unknown or revoked API key; check it, or ask for a new one")
     return principal
 

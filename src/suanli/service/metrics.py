@@ -9,6 +9,9 @@ from prometheus_client import CollectorRegistry, Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+"""Methods that label requests as themselves; any other is `other`, so that clients cannot
+grow the label set without bound (a method is any token the client cares to send)."""
 
 
 class Metrics:
@@ -53,10 +56,15 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, sending)
         finally:
-            route = route_of(scope)
-            self.metrics.requests.labels(scope["method"], route, str(status[0])).inc()
+            method, route = method_of(scope), route_of(scope)
+            self.metrics.requests.labels(method, route, str(status[0])).inc()
             elapsed = time.perf_counter() - started
-            self.metrics.latency.labels(scope["method"], route).observe(elapsed)
+            self.metrics.latency.labels(method, route).observe(elapsed)
+
+
+def method_of(scope: Scope) -> str:
+    method = scope["method"]
+    return method if method in METHODS else "other"
 
 
 def route_of(scope: Scope) -> str:

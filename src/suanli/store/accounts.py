@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from suanli.errors import AlreadyExistsError, ConflictError, NotFoundError
 from suanli.market.ledger import OWNED_KINDS, account_id
-from suanli.market.roles import Role
+from suanli.market.roles import Role, holds_money
 from suanli.store.ids import NewId, NewSecret
 from suanli.store.tables import AccountRow, ApiKeyRow, LedgerAccountRow
 
@@ -34,13 +34,14 @@ def hash_key(key: str) -> str:
 def create_account(
     *, session: Session, name: str, role: Role, now: datetime, new_id: NewId
 ) -> AccountRow:
-    """A new account with its wallet, escrow and receivable ledger accounts."""
+    """A new account with its wallet, escrow and receivable ledger accounts (none for roles
+    that hold no money: `holds_money`)."""
     if session.scalar(select(AccountRow.id).where(AccountRow.name == name)) is not None:
         raise AlreadyExistsError(f"an account named {name!r} exists; choose another name")
     row = AccountRow(id=new_id("acc"), name=name, role=role.value, created_at=now)
     session.add(row)
     session.flush()
-    for kind in OWNED_KINDS:
+    for kind in OWNED_KINDS if holds_money(role) else ():
         session.add(
             LedgerAccountRow(
                 id=account_id(kind, row.id),
@@ -101,6 +102,18 @@ def get_account(*, session: Session, account_id: str) -> AccountRow:
     row = session.get(AccountRow, account_id)
     if row is None:
         raise NotFoundError("account", account_id)
+    return row
+
+
+def money_holder(*, session: Session, account_id: str) -> AccountRow:
+    """The account `account_id`, which must be one that holds money (`holds_money`). Decided by
+    its role, not by its ledger rows: auditors made before this rule have empty wallets."""
+    row = get_account(session=session, account_id=account_id)
+    if not holds_money(Role(row.role)):
+        raise ConflictError(
+            f"account {account_id} has role {row.role}, and auditors hold no money: it cannot "
+            "be topped up or given credit; top up a buyer's or a supplier's account instead"
+        )
     return row
 
 

@@ -79,7 +79,7 @@ def create_account(
         )
         return AccountCreated(account=AccountPublic.of(row), api_key=key)
 
-    return respond_once(exchange, principal, idem, action)
+    return respond_once(exchange, principal, idem, action, stored_as=AccountCreated.without_key)
 
 
 def _check_visible(principal: Principal, account_id: str) -> None:
@@ -98,7 +98,7 @@ def get_account(account_id: IdPath, exchange: ExchangeDep, principal: AnyoneDep)
     "/accounts/{account_id}/top-ups",
     status_code=201,
     response_model=MePublic,
-    summary="Add money to an account's wallet (operators)",
+    summary="Add money to an account's wallet (operators; auditors hold no money)",
 )
 def create_top_up(
     account_id: IdPath,
@@ -108,7 +108,7 @@ def create_top_up(
     idem: IdempotencyDep,
 ) -> object:
     def action(session: Session) -> MePublic:
-        repo.get_account(session=session, account_id=account_id)
+        repo.money_holder(session=session, account_id=account_id)
         entry = top_up(account_id, to_fen(body.amount_yuan), body.memo)
         ledger.post(session=session, entry=entry, now=exchange.clock(), new_id=exchange.new_id)
         return _me(session, account_id)
@@ -118,13 +118,13 @@ def create_top_up(
 
 @router.put(
     "/accounts/{account_id}/credit-limit",
-    summary="Let a wallet go down to minus this limit (operators)",
+    summary="Let a wallet go down to minus this limit (operators; auditors have none)",
 )
 def set_credit_limit(
     account_id: IdPath, body: CreditLimitUpdate, exchange: ExchangeDep, _: OperatorDep
 ) -> MePublic:
     with exchange.db.write() as session:
-        repo.get_account(session=session, account_id=account_id)
+        repo.money_holder(session=session, account_id=account_id)
         ledger.set_credit_limit(
             session=session, owner_id=account_id, limit_fen=to_fen(body.limit_yuan)
         )
