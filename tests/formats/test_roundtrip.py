@@ -55,13 +55,13 @@ def model_lists() -> st.SearchStrategy[tuple[str, ...]]:
 @st.composite
 def pools(draw: st.DrawFn, pool_id: str) -> GpuPool:
     count = st.integers(1, 2**20)
-    return GpuPool(
+    return GpuPool(  # node shapes within what the network schema calls plausible
         pool_id,
         draw(models),
         draw(count),
-        draw(count),
-        draw(count),
-        draw(count),
+        draw(st.integers(1, 16)),
+        draw(st.integers(1000, 1_024_000)),
+        draw(st.integers(1024, 33_554_432)),
         draw(st.sampled_from(Fabric)),
         draw(floats(0, 1e4)),
     )

@@ -59,10 +59,14 @@ def test_completed_job_pays_supplier_and_fee(listed: Api, buyer: Api, operator: 
 
 @pytest.mark.parametrize("how", ["fail", "cancel"])
 def test_failed_or_cancelled_job_is_refunded(how: str, listed: Api, buyer: Api) -> None:
+    """A failure is the supplier's: all is refunded. A cancel is the buyer's: it pays the
+    minimum billable unit, one GPU-hour per GPU at the line's price (8 × 10 yuan)."""
     job_id, _, _ = reserve(buyer)
     actor = listed if how == "fail" else buyer
     assert actor.ok(actor.post(f"/v1/jobs/{job_id}/{how}"))["status"] in ("failed", "cancelled")
-    assert balances(buyer)["wallet_yuan"] == 100000.0
+    minimum = 8 * 1 * 10.0
+    assert balances(buyer)["wallet_yuan"] == 100000.0 - (minimum if how == "cancel" else 0)
+    assert balances(listed)["receivable_yuan"] == (minimum * 0.95 if how == "cancel" else 0)
     assert pool_state(buyer, "zjk-h800")["reserved_gpus"] == 0
     reservations = buyer.ok(buyer.get("/v1/reservations"))
     assert [r["status"] for r in reservations] == ["released"]

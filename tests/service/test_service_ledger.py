@@ -33,6 +33,8 @@ class Job:
     buyer: int
     id: str
     price_fen: int
+    minimum_fen: int
+    """One GPU-hour per GPU at each line's price: what a cancel or a no-show costs."""
     status: str
 
     @property
@@ -56,7 +58,9 @@ class LedgerMachine(RuleBasedStateMachine):
     make_api: Any
     operator: Api
     supplier: Api
+    clock: Any
     jobs = Bundle("jobs")
+    reserved: list[Job]
 
     def __init__(self) -> None:
         super().__init__()
@@ -65,6 +69,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self.credit = [0, 0]
         self.escrow = [0, 0]
         self.sent: list[Sent] = []
+        self.reserved = []
 
     def post(self, api: Api, path: str, body: Any = None) -> Any:
         key = str(uuid.uuid4())
@@ -93,14 +98,17 @@ class LedgerMachine(RuleBasedStateMachine):
         job = api.ok(self.post(api, "/v1/jobs", training(gpus=8, hours=hours)), 201)
         quote = api.ok(self.post(api, "/v1/quotes", {"job_id": job["id"]}), 201)
         price = round(quote["total_yuan"] * 100)
+        minimum = sum(round(x["gpus"] * x["price_yuan_per_gpu_hour"] * 100) for x in quote["lines"])
         response = self.post(api, "/v1/reservations", {"quote_id": quote["id"]})
         affordable = self.wallet[b] - price >= -self.credit[b]
         assert response.status_code == (201 if affordable else 409), response.text
         if not affordable:
-            return Job(b, job["id"], price, "quoted")
+            return Job(b, job["id"], price, minimum, "quoted")
         self.wallet[b] -= price
         self.escrow[b] += price
-        return Job(b, job["id"], price, "reserved")
+        reserved = Job(b, job["id"], price, minimum, "reserved")
+        self.reserved.append(reserved)
+        return reserved
 
     def report(self, job: Job, event: str, allowed: tuple[str, ...], to: str) -> bool:
         api = self.buyers[job.buyer] if event == "cancel" else self.supplier
@@ -114,8 +122,8 @@ class LedgerMachine(RuleBasedStateMachine):
                 to = "cancelled_unreserved"
             if job.status in ("reserved", "running") and to != "running":
                 self.escrow[job.buyer] -= job.price_fen
-                if to != "completed":
-                    self.wallet[job.buyer] += job.price_fen
+                charged = {"completed": job.price_fen, "cancelled": job.minimum_fen}.get(to, 0)
+                self.wallet[job.buyer] += job.price_fen - charged
             job.status = to
         return ok
 
@@ -134,6 +142,18 @@ class LedgerMachine(RuleBasedStateMachine):
     @rule(job=jobs)
     def cancel(self, job: Job) -> None:
         self.report(job, "cancel", ("submitted", "quoted", "reserved"), "cancelled")
+
+    @rule()
+    def pass_the_start_deadline(self) -> None:
+        """Every reservation not started by now expires: its GPUs return, its buyer pays the
+        no-show fee (the minimum) and gets the rest back."""
+        self.clock.advance(seconds=3600)
+        self.operator.ok(self.operator.post("/v1/reservations/expire-due"))
+        for job in self.reserved:
+            if job.status == "reserved":
+                self.escrow[job.buyer] -= job.price_fen
+                self.wallet[job.buyer] += job.price_fen - job.minimum_fen
+                job.status = "expired"
 
     @rule(data=st.data())
     def replay(self, data: st.DataObject) -> None:
@@ -166,7 +186,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
 
 def test_ledger_invariants_hold_under_any_sequence_of_requests(
-    make_api: Any, operator: Api, supplier: Api
+    make_api: Any, operator: Api, supplier: Api, clock: Any
 ) -> None:
     supplier.ok(supplier.post("/v1/sites", site("big", pool("big-h800", nodes=10_000))), 201)
 
@@ -174,7 +194,7 @@ def test_ledger_invariants_hold_under_any_sequence_of_requests(
         pass
 
     Machine.make_api = staticmethod(make_api)
-    Machine.operator, Machine.supplier = operator, supplier
+    Machine.operator, Machine.supplier, Machine.clock = operator, supplier, clock
     run_state_machine_as_test(
         Machine,
         settings=settings(

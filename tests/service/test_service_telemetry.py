@@ -55,6 +55,16 @@ def stored_files(settings: ServiceSettings) -> list[Path]:
     return sorted(settings.resolved_telemetry_dir().rglob("*.parquet"))
 
 
+MINIMUM_GPU_HOURS = 0.25
+"""A quarter GPU-hour per GPU (8 GPUs: 20 yuan at 10 yuan per GPU-hour), below what the half-idle
+job below certifies, so that its bill shows certified hours."""
+
+
+@pytest.fixture
+def settings(settings: ServiceSettings) -> ServiceSettings:
+    return settings.model_copy(update={"min_billable_gpu_hours": MINIMUM_GPU_HOURS})
+
+
 @pytest.fixture
 def listed(supplier: Api) -> Api:
     supplier.ok(supplier.post("/v1/sites", site("zjk", pool("zjk-h800"))), 201)
@@ -172,3 +182,19 @@ def test_job_without_telemetry_is_billed_as_reserved(
     assert balances[f"receivable:{listed.account_id}"] == round(quote["total_yuan"] * 0.95, 2)
     entries = buyer.ok(buyer.get("/v1/ledger/entries", params={"job_id": job_id}))
     assert [e["kind"] for e in entries] == ["hold", "settle"]
+
+
+def test_certified_hours_below_the_minimum_are_charged_the_minimum(
+    listed: Api, buyer: Api, operator: Api, clock
+) -> None:
+    job_id, quote = run_job(buyer, listed)
+    price = quote["lines"][0]["price_yuan_per_gpu_hour"]
+    listed.ok(push(listed, exposition(job_id, busy=1, idle=7, hours=1.0), site="zjk"), 201)
+    clock.advance(hours=2)
+    listed.ok(listed.post(f"/v1/jobs/{job_id}/complete"))
+    bill = buyer.ok(buyer.get(f"/v1/jobs/{job_id}/bill"))
+    minimum = round(8 * MINIMUM_GPU_HOURS * price, 2)
+    assert bill["lines"][0]["certified_gpu_hours"] == pytest.approx(1.0)
+    assert 1.0 * price < minimum
+    assert (bill["basis"], bill["charged_yuan"]) == ("minimum", minimum)
+    assert books(operator)[f"wallet:{buyer.account_id}"] == round(100000 - minimum, 2)

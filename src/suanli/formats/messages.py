@@ -27,6 +27,9 @@ TYPE_NAMES = {
 HINTS = {
     "route_factor": "no route is shorter than the great circle",
     "pue": "a facility never uses less power than its IT load",
+    "gpus_per_node": "no server holds more than 16 GPUs; a bigger machine is several nodes",
+    "cpu_milli_per_node": "1000 is one core; no server has more than 1,024 cores",
+    "memory_mib_per_node": "1024 is one GiB; no server holds more than 32 TiB",
 }
 """Why a bound holds, for the fields where it is not obvious."""
 

@@ -4,10 +4,13 @@ Every entry is a set of postings in whole fen that sums to zero, so the sum of a
 made is zero. An account's balance is the sum of its postings; positive means money held there.
 
     top-up   external −A, wallet +A           the operator adds money from outside
-    hold     wallet −A, escrow +A             a reservation sets the quoted price aside
-    settle   escrow −A, receivable +(A − f),   the job completed: suppliers are paid, the
-             platform +f                      platform keeps its fee f
-    refund   escrow −A, wallet +A             the job failed or was cancelled
+    hold     wallet −A, escrow +A             a reservation sets a quote line's price aside
+    settle   escrow −A, receivable +(A − f),   a line closed with a charge: its supplier is
+             platform +f                      paid, the platform keeps its fee f
+    refund   escrow −A, wallet +A             what a closed line held and was not charged
+
+Entries of a reservation name the quote line they move money for (`line_id`), so that each
+supplier's share is held, settled and refunded on its own (`suanli.market.settlement`).
 
 Floors: a wallet may fall to minus its credit limit (0 unless the operator allows credit);
 escrow, receivables and the platform never go below zero; the external account has no floor.
@@ -76,6 +79,7 @@ class Entry:
     postings: tuple[Posting, ...]
     job_id: str = ""
     memo: str = ""
+    line_id: int | None = None
 
     def __post_init__(self) -> None:
         require(len(self.postings) >= 2, "an entry needs at least two postings")
@@ -95,21 +99,27 @@ def top_up(owner: str, amount_fen: int, memo: str = "") -> Entry:
     return Entry(EntryKind.TOP_UP, postings, memo=memo)
 
 
-def hold(owner: str, amount_fen: int, job_id: str) -> Entry:
+def hold(owner: str, amount_fen: int, job_id: str, line_id: int | None = None) -> Entry:
     _positive(amount_fen)
     wallet, escrow = (account_id(k, owner) for k in (AccountKind.WALLET, AccountKind.ESCROW))
     postings = (Posting(wallet, -amount_fen), Posting(escrow, amount_fen))
-    return Entry(EntryKind.HOLD, postings, job_id)
+    return Entry(EntryKind.HOLD, postings, job_id, line_id=line_id)
 
 
-def refund(owner: str, amount_fen: int, job_id: str) -> Entry:
+def refund(owner: str, amount_fen: int, job_id: str, line_id: int | None = None) -> Entry:
     _positive(amount_fen)
     wallet, escrow = (account_id(k, owner) for k in (AccountKind.WALLET, AccountKind.ESCROW))
     postings = (Posting(escrow, -amount_fen), Posting(wallet, amount_fen))
-    return Entry(EntryKind.REFUND, postings, job_id)
+    return Entry(EntryKind.REFUND, postings, job_id, line_id=line_id)
 
 
-def settle(owner: str, lines: Sequence[tuple[str, int]], fee_bp: int, job_id: str) -> Entry:
+def settle(
+    owner: str,
+    lines: Sequence[tuple[str, int]],
+    fee_bp: int,
+    job_id: str,
+    line_id: int | None = None,
+) -> Entry:
     """Pay each `(supplier, amount_fen)` line from the buyer's escrow, less the platform fee of
     `fee_bp` basis points per line."""
     paid: dict[str, int] = defaultdict(int)
@@ -123,4 +133,4 @@ def settle(owner: str, lines: Sequence[tuple[str, int]], fee_bp: int, job_id: st
     postings = [Posting(account_id(AccountKind.ESCROW, owner), -total)]
     postings += [Posting(acc, amount) for acc, amount in paid.items() if amount]
     postings += [Posting(PLATFORM_FEES, fees)] if fees else []
-    return Entry(EntryKind.SETTLE, tuple(postings), job_id)
+    return Entry(EntryKind.SETTLE, tuple(postings), job_id, line_id=line_id)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from anyio import to_thread
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from suanli import __version__
-from suanli.service import openapi, problems
+from suanli.service import auth_failures, docs, limits, openapi, problems
+from suanli.service.bodies import strict_json_body
 from suanli.service.context import Exchange
+from suanli.service.expiry import sweep_forever
 from suanli.service.metrics import Metrics, MetricsMiddleware
 from suanli.service.routes import (
     accounts,
@@ -32,11 +35,15 @@ double-entry ledger. Authenticate with `Authorization: Bearer KEY`. Errors are
 `application/problem+json` (RFC 9457). Every POST accepts an `Idempotency-Key` header."""
 
 
-def _lifespan(threads: int) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+def _lifespan(exchange: Exchange) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        to_thread.current_default_thread_limiter().total_tokens = threads
-        yield
+        to_thread.current_default_thread_limiter().total_tokens = exchange.settings.worker_threads
+        sweeper = asyncio.create_task(sweep_forever(exchange))
+        try:
+            yield
+        finally:
+            sweeper.cancel()
 
     return lifespan
 
@@ -57,12 +64,18 @@ def create_app(
         title="suanli exchange",
         version=__version__,
         description=DESCRIPTION,
-        lifespan=_lifespan(settings.worker_threads),
+        docs_url=None,  # service/docs.py serves /docs and /redoc without a CDN
+        redoc_url=None,
+        lifespan=_lifespan(exchange),
+        dependencies=[Depends(strict_json_body)],
     )
     app.state.exchange = exchange
     for module in (health, accounts, sites, pools, jobs, quotes, ledger, telemetry):
         app.include_router(module.router)
     problems.install(app)
     openapi.install(app)
+    docs.install(app)
+    auth_failures.install(app, settings, clock)
+    limits.install(app, settings)  # inside the metrics middleware, so that 413s are counted
     app.add_middleware(MetricsMiddleware, metrics=exchange.metrics)
     return app

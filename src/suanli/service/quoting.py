@@ -2,8 +2,10 @@
 
 1. read the live network and the GPUs reserved per pool (one short read transaction);
 2. let the placement engine plan the job on that snapshot (no transaction held);
-3. price the plan: each placement or replica group is a line at its pool's price, in fen;
-4. commit: move the job to quoted and store the quote with its expiry (one write transaction).
+3. price the plan: each placement or replica group is a line at its pool's price, in fen,
+   holding at least the minimum billable amount (`suanli.market.billing.line_hold`);
+4. commit: move the job to quoted and store the quote with its expiry (one write transaction),
+   unless the job has `max_quotes_per_job` quotes already.
 The reservation re-checks capacity later, so a snapshot that is stale by then oversells nothing.
 """
 
@@ -17,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from suanli.errors import ConflictError
 from suanli.formats.build import BuildError, workload_from_data
+from suanli.market.billing import line_hold
 from suanli.market.lifecycle import JobEvent
-from suanli.market.money import to_fen
 from suanli.placement.costs import CostModel
 from suanli.placement.policies import plan
 from suanli.placement.snapshot import Snapshot
@@ -27,7 +29,7 @@ from suanli.service.context import Exchange
 from suanli.store.accounts import Principal
 from suanli.store.jobs import advance, get_job
 from suanli.store.network_read import NetworkState
-from suanli.store.quotes import QuoteLine, QuoteView, save_quote
+from suanli.store.quotes import QuoteLine, QuoteView, count_quotes, save_quote
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +42,7 @@ def price_job(exchange: Exchange, principal: Principal, job_id: str) -> Priced:
     """Steps 1–3."""
     with exchange.db.read() as session:
         spec = get_job(session=session, job_id=job_id, viewer=principal).spec
+        _check_quota(exchange, session, job_id)
         live = exchange.network.read(session)
     state = live.state
     if not state.network.pools():
@@ -57,21 +60,32 @@ def price_job(exchange: Exchange, principal: Principal, job_id: str) -> Priced:
         policy=settings.quote_policy,
         time_limit=settings.quote_time_limit_s,
     )
-    return Priced(_lines(decided, state), decided.to_dict())
+    minimum = settings.min_billable_gpu_hours
+    return Priced(_lines(decided, state, minimum), decided.to_dict())
 
 
-def _lines(decided: Plan, state: NetworkState) -> list[QuoteLine]:
+def _check_quota(exchange: Exchange, session: Session, job_id: str) -> None:
+    most = exchange.settings.max_quotes_per_job
+    if count_quotes(session=session, job_id=job_id) >= most:
+        raise ConflictError(
+            f"job {job_id!r} has had {most} quotes, the most one job may get; accept one of "
+            "them, or cancel the job and submit it again"
+        )
+
+
+def _lines(decided: Plan, state: NetworkState, minimum: float) -> list[QuoteLine]:
     if decided.unplaced:
         reasons = "; ".join(u.reason for u in decided.unplaced)
         raise ConflictError(f"no quote: {reasons}")
-    lines = [_training_line(p, state) for p in decided.placements]
-    lines += [_service_line(r, state) for r in decided.replicas]
+    lines = [_training_line(p, state, minimum) for p in decided.placements]
+    lines += [_service_line(r, state, minimum) for r in decided.replicas]
     if not lines:
         raise ConflictError("no quote: the plan places nothing for this job")
     return lines
 
 
-def _training_line(p: Placement, state: NetworkState) -> QuoteLine:
+def _training_line(p: Placement, state: NetworkState, minimum: float) -> QuoteLine:
+    held = line_hold(p.est_cost_yuan, p.gpus, p.price_yuan_per_gpu_hour, minimum)
     return QuoteLine(
         p.pool,
         p.site,
@@ -81,14 +95,16 @@ def _training_line(p: Placement, state: NetworkState) -> QuoteLine:
         p.price_yuan_per_gpu_hour,
         p.gpu_hours,
         p.est_hours,
-        to_fen(p.est_cost_yuan),
+        held.hold_fen,
+        held.minimum_fen,
     )
 
 
-def _service_line(r: ReplicaPlan, state: NetworkState) -> QuoteLine:
+def _service_line(r: ReplicaPlan, state: NetworkState, minimum: float) -> QuoteLine:
     """Replicas are priced over the cost model's service horizon (placement.costs)."""
     horizon = CostModel().service_horizon_hours
     gpus = r.replicas * r.gpus_per_replica
+    held = line_hold(r.est_cost_yuan, gpus, r.price_yuan_per_gpu_hour, minimum)
     return QuoteLine(
         r.pool,
         r.site,
@@ -98,7 +114,8 @@ def _service_line(r: ReplicaPlan, state: NetworkState) -> QuoteLine:
         r.price_yuan_per_gpu_hour,
         gpus * horizon,
         horizon,
-        to_fen(r.est_cost_yuan),
+        held.hold_fen,
+        held.minimum_fen,
     )
 
 
@@ -108,6 +125,7 @@ def commit_quote(
     """Step 4."""
     now = exchange.clock()
     job = get_job(session=session, job_id=job_id, viewer=principal, for_update=True)
+    _check_quota(exchange, session, job_id)
     advance(session=session, job=job, event=JobEvent.QUOTE, now=now)
     terms = {
         "fee_bp": exchange.settings.platform_fee_bp,

@@ -70,9 +70,6 @@ def ingest_body(
     allowed: frozenset[str] | None,
 ) -> IngestReport:
     """Parse `raw` and store it whole in the exchange's telemetry store (module docstring)."""
-    limit = exchange.settings.telemetry_max_bytes
-    if len(raw) > limit:
-        raise _problem(f"is larger than {limit:,} bytes; push smaller batches")
     if media_type == "application/openmetrics-text" and not raw.rstrip().endswith(b"# EOF"):
         raise _problem("OpenMetrics text must end with '# EOF'")
     if site is not None:
@@ -114,14 +111,17 @@ def _ms(moment: datetime) -> int:
     return int(moment.timestamp() * 1000)
 
 
-def job_usage(exchange: Exchange, job_id: str) -> JobUsage | None:
-    """The certified GPU-hours of the job per site that sent telemetry for it; None when no
-    site did (the job is then billed as reserved)."""
+def job_usage(exchange: Exchange, job_id: str, supplier_id: str | None = None) -> JobUsage | None:
+    """The certified GPU-hours of the job per site that sent telemetry for it (of the sites of
+    `supplier_id`'s lines, when given), with each site's audit summary; None when no site did
+    (its lines are then billed as reserved)."""
     with exchange.db.read() as session:
         reservation = reservation_of_job(session=session, job_id=job_id)
         if reservation is None:
             return None
         query = select(QuoteLineRow.site_id).where(QuoteLineRow.quote_id == reservation.quote_id)
+        if supplier_id is not None:
+            query = query.where(QuoteLineRow.supplier_id == supplier_id)
         sites = sorted(set(session.scalars(query)))
         start = _ms(reservation.created_at - CLOCK_SLACK)
     end = _ms(exchange.clock() + CLOCK_SLACK)
@@ -130,8 +130,7 @@ def job_usage(exchange: Exchange, job_id: str) -> JobUsage | None:
         return None
     store = TelemetryStore(root)
     certified: dict[str, float] = {}
-    summaries: list[dict[str, Any]] = []
-    policy: dict[str, Any] = {}
+    audits: dict[str, dict[str, Any]] = {}
     for site in sites:
         if not store.files(site):
             continue
@@ -140,18 +139,22 @@ def job_usage(exchange: Exchange, job_id: str) -> JobUsage | None:
         for job in report["jobs"]:
             if job["job"] == job_id:
                 certified[site] = float(job["certified_gpu_hours"])
-                summaries.append(job)
-    if not certified:
+                audits[site] = job | {"policy": policy}
+    return JobUsage(certified, audits) if certified else None
+
+
+def combined_audit(audits: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """One summary of the audits of a job's sites, as its bill shows it; None without any."""
+    if not audits:
         return None
-    classes = dict.fromkeys(c for j in summaries for c in j["hours_by_class"])
-    summary = {
-        "policy": policy,
-        "hours_observed": round(sum(j["hours_observed"] for j in summaries), 4),
-        "certified_gpu_hours": round(sum(j["certified_gpu_hours"] for j in summaries), 4),
+    classes = dict.fromkeys(c for a in audits for c in a["hours_by_class"])
+    return {
+        "policy": audits[0]["policy"],
+        "hours_observed": round(sum(a["hours_observed"] for a in audits), 4),
+        "certified_gpu_hours": round(sum(a["certified_gpu_hours"] for a in audits), 4),
         "hours_by_class": {
-            c: round(sum(j["hours_by_class"].get(c, 0.0) for j in summaries), 4) for c in classes
+            c: round(sum(a["hours_by_class"].get(c, 0.0) for a in audits), 4) for c in classes
         },
-        "flags": [f | {"site": j["site"]} for j in summaries for f in j["flags"]],
-        "sites": summaries,
+        "flags": [f | {"site": a["site"]} for a in audits for f in a["flags"]],
+        "sites": [{k: v for k, v in a.items() if k != "policy"} for a in audits],
     }
-    return JobUsage(certified, summary)

@@ -1,33 +1,49 @@
-"""Suppliers report a job started, completed or failed; buyers cancel. Each report moves the
-job along the transition table and carries out its effects in the same transaction:
-releasing the reserved GPUs, settling the held price (buyer pays, suppliers are credited, the
-platform keeps its fee) or refunding it.
+"""Suppliers report that their lines of a job started, completed or failed; buyers cancel; the
+exchange expires lines not started by their deadline. Each report moves lines along the line
+table (`suanli.market.lifecycle`) and carries out the effects in the same transaction:
+releasing their GPUs, and closing their money (`suanli.market.billing` decides the charge,
+`suanli.market.settlement` the entries: the supplier is paid less the platform fee, the rest of
+the line's hold is refunded). The job's status is then derived from all its lines'.
 
-A completed job is billed by `suanli.market.billing`: on the certified GPU-hours of its
-telemetry (`usage`, which the caller got from the audit), capped at what it reserved, the rest
-refunded; without telemetry on the reserved amount. The bill is kept in `job_bills`."""
+Whose lines an event moves: a supplier's own lines of the job; every line for an operator and
+for the buyer's cancel (which needs every line still reserved). A completed line is billed on
+`usage` (the audit of its site's telemetry, which the caller got first; None: no telemetry,
+billed as reserved). Each closed line keeps its bill in `line_bills`.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from suanli.errors import ForbiddenError, NotFoundError
-from suanli.market.billing import NO_TELEMETRY, Basis, JobUsage, LineTerms, basis_of, charges
-from suanli.market.ledger import refund, settle
-from suanli.market.lifecycle import Effect, JobEvent
+from suanli.errors import ForbiddenError, InvalidTransitionError, NotFoundError
+from suanli.market.billing import JobUsage, LineCharge, LineTerms, charges
+from suanli.market.lifecycle import (
+    LINE_TERMINAL,
+    LINE_TRANSITIONS,
+    Effect,
+    JobEvent,
+    JobStatus,
+    LineStatus,
+    Step,
+    job_status,
+    line_transition,
+)
 from suanli.market.roles import Role
+from suanli.market.settlement import LineParty, close_line
 from suanli.store.accounts import Principal
 from suanli.store.ids import NewId
-from suanli.store.jobs import advance, get_job
+from suanli.store.jobs import advance, get_job, set_status
 from suanli.store.ledger import post
+from suanli.store.quotes import all_lines, supersede_open_quotes
 from suanli.store.reservations import release_capacity, reservation_of_job
-from suanli.store.tables import JobBillRow, JobRow, QuoteLineRow, QuoteRow, ReservationRow
+from suanli.store.tables import JobRow, LineBillRow, QuoteLineRow, QuoteRow, ReservationRow
 
 SUPPLIER_EVENTS = (JobEvent.START, JobEvent.COMPLETE, JobEvent.FAIL)
+CLOSING = (Effect.SETTLE, Effect.REFUND, Effect.CHARGE_MINIMUM)
 
 
 def report(
@@ -40,32 +56,51 @@ def report(
     new_id: NewId,
     usage: JobUsage | None = None,
 ) -> JobRow:
-    """Apply `event` (start, complete, fail or cancel) to the job, with its effects; a
-    completed job is billed on `usage` (None: no telemetry, billed as reserved)."""
+    """Apply `event` (start, complete, fail or cancel) to the actor's lines of the job, with
+    their effects (module docstring)."""
     job = get_job(session=session, job_id=job_id, viewer=actor, for_update=True)
-    _check_actor(job, event, actor)
-    step = advance(session=session, job=job, event=event, now=now)
+    _check_role(job, event, actor)
     reservation = reservation_of_job(session=session, job_id=job.id)
-    if reservation is None or not step.effects:
+    if reservation is None or JobStatus(job.status) not in (JobStatus.RESERVED, JobStatus.RUNNING):
+        advance(session=session, job=job, event=event, now=now)  # refuses what it cannot do
+        if event is JobEvent.CANCEL:
+            supersede_open_quotes(session=session, job_id=job.id)
         return job
-    lines = list(
-        session.scalars(select(QuoteLineRow).where(QuoteLineRow.quote_id == reservation.quote_id))
-    )
-    if Effect.RELEASE_CAPACITY in step.effects:
-        release_capacity(session=session, lines=lines)
-        reservation.status, reservation.released_at = "released", now
-    if Effect.SETTLE in step.effects:
-        _settle(session, job, reservation, lines, now, new_id, usage)
-    if Effect.REFUND in step.effects and reservation.total_fen > 0:
-        entry = refund(job.buyer_id, reservation.total_fen, job.id)
-        post(session=session, entry=entry, now=now, new_id=new_id)
-    session.flush()
+    _expire_overdue(session, job, reservation, now, new_id)
+    if JobStatus(job.status) not in (JobStatus.RESERVED, JobStatus.RUNNING):
+        advance(session=session, job=job, event=event, now=now)  # every line expired: refused
+    lines = all_lines(session=session, quote_id=reservation.quote_id)
+    moving = _lines_moved(job, lines, event, actor)
+    _apply(session, job, reservation, lines, moving, event, now, new_id, usage)
     return job
 
 
-def _check_actor(job: JobRow, event: JobEvent, actor: Principal) -> None:
+def expire_job(*, session: Session, job_id: str, now: datetime, new_id: NewId) -> JobRow | None:
+    """Expire the job's lines still reserved past its start deadline (the no-show); None when
+    the job has no reservation."""
+    reservation = reservation_of_job(session=session, job_id=job_id)
+    if reservation is None:
+        return None
+    job = session.get(JobRow, job_id, with_for_update=True, populate_existing=True)
+    assert job is not None, "a reservation's job exists (foreign key)"
+    _expire_overdue(session, job, reservation, now, new_id)
+    return job
+
+
+def _expire_overdue(
+    session: Session, job: JobRow, reservation: ReservationRow, now: datetime, new_id: NewId
+) -> None:
+    if reservation.start_by > now:
+        return
+    lines = all_lines(session=session, quote_id=reservation.quote_id)
+    due = [line for line in lines if line.status == LineStatus.RESERVED.value]
+    if due:
+        _apply(session, job, reservation, lines, due, JobEvent.EXPIRE, now, new_id, None)
+
+
+def _check_role(job: JobRow, event: JobEvent, actor: Principal) -> None:
     """Suppliers report start and finish, buyers cancel; operators may do both. (A supplier
-    sees only jobs reserved on its pools, so `get_job` already checked whose job it is.)"""
+    sees only jobs reserved on its pools, so `get_job` already checked it has a line.)"""
     if actor.role is Role.OPERATOR:
         return
     if event in SUPPLIER_EVENTS and actor.role is not Role.SUPPLIER:
@@ -74,77 +109,119 @@ def _check_actor(job: JobRow, event: JobEvent, actor: Principal) -> None:
         raise ForbiddenError(f"only the buyer of job {job.id!r} may cancel it")
 
 
-def _settle(
+def _lines_moved(
+    job: JobRow, lines: list[QuoteLineRow], event: JobEvent, actor: Principal
+) -> list[QuoteLineRow]:
+    """The lines `event` moves for `actor`; refused when there is none."""
+    if event is JobEvent.CANCEL and actor.role is not Role.OPERATOR:
+        started = [line for line in lines if line.status != LineStatus.RESERVED.value]
+        if started:
+            raise InvalidTransitionError(
+                f"job {job.id!r} started on {len(started)} of its {len(lines)} lines, so it can "
+                "no longer be cancelled; its suppliers report those lines completed or failed"
+            )
+    mine = lines if actor.role is not Role.SUPPLIER else _own(lines, actor)
+    moving = [line for line in mine if (LineStatus(line.status), event) in LINE_TRANSITIONS]
+    if not moving:
+        first = mine[0] if mine else lines[0]
+        line_transition(LineStatus(first.status), event, f"line {first.id} of job {job.id!r}")
+    return moving
+
+
+def _own(lines: list[QuoteLineRow], actor: Principal) -> list[QuoteLineRow]:
+    return [line for line in lines if line.supplier_id == actor.account_id]
+
+
+def _apply(
     session: Session,
     job: JobRow,
     reservation: ReservationRow,
     lines: list[QuoteLineRow],
+    moving: list[QuoteLineRow],
+    event: JobEvent,
     now: datetime,
     new_id: NewId,
     usage: JobUsage | None,
 ) -> None:
-    """Pay the suppliers what the job is billed, refund the rest of the escrow, keep the bill."""
-    quote = session.get(QuoteRow, reservation.quote_id)
-    assert quote is not None
-    lines = sorted(lines, key=lambda line: line.id)
+    """Move `moving` (some of the job's `lines`) by `event`, with the effects, then derive the
+    job's status; the reservation is released once every line is final."""
+    steps = [line_transition(LineStatus(line.status), event) for line in moving]
+    released = [line for line, step in zip(moving, steps, strict=True) if _releases(step)]
+    release_capacity(session=session, lines=released)
+    for effect in CLOSING:
+        closing = [m for m, step in zip(moving, steps, strict=True) if effect in step.effects]
+        if closing:
+            _close(session, job, closing, effect, now, new_id, usage)
+    for line, step in zip(moving, steps, strict=True):
+        line.status = step.to.value
+        line.started_at = now if event is JobEvent.START else line.started_at
+        line.ended_at = now if step.to in LINE_TERMINAL else line.ended_at
+    statuses = [LineStatus(line.status) for line in lines]
+    set_status(session=session, job=job, to=job_status(statuses), now=now)
+    if all(s in LINE_TERMINAL for s in statuses):
+        reservation.status, reservation.released_at = "released", now
+    session.flush()
+
+
+def _releases(step: Step[LineStatus]) -> bool:
+    return Effect.RELEASE_CAPACITY in step.effects
+
+
+def _close(
+    session: Session,
+    job: JobRow,
+    lines: Sequence[QuoteLineRow],
+    effect: Effect,
+    now: datetime,
+    new_id: NewId,
+    usage: JobUsage | None,
+) -> None:
+    """Charge each line what billing says, post its entries and keep its bill."""
+    quote = session.get(QuoteRow, lines[0].quote_id)
+    assert quote is not None, "a line's quote exists (foreign key)"
     terms = [
-        LineTerms(line.site_id, line.gpus, line.price_yuan_per_gpu_hour, line.cost_fen)
-        for line in lines
+        LineTerms(x.site_id, x.gpus, x.price_yuan_per_gpu_hour, x.cost_fen, x.minimum_fen)
+        for x in lines
     ]
-    billed = charges(terms, usage)
-    owed: Counter[str] = Counter()
-    for line, charge in zip(lines, billed, strict=True):
-        owed[line.supplier_id] += charge.charged_fen
-    paid = sorted((supplier, fen) for supplier, fen in owed.items() if fen > 0)
-    if paid:
-        entry = settle(job.buyer_id, paid, quote.fee_bp, job.id)
-        post(session=session, entry=entry, now=now, new_id=new_id)
-    charged = sum(owed.values())
-    unused = reservation.total_fen - charged
-    if unused > 0:
-        post(session=session, entry=refund(job.buyer_id, unused, job.id), now=now, new_id=new_id)
-    basis = basis_of(billed)
-    session.add(
-        JobBillRow(
-            job_id=job.id,
-            basis=basis.value,
-            reserved_fen=reservation.total_fen,
-            charged_fen=charged,
-            refunded_fen=max(unused, 0),
-            lines=[
-                _line(line, charge.charged_fen, charge.certified_gpu_hours)
-                for line, charge in zip(lines, billed, strict=True)
-            ],
-            audit=None if basis is Basis.RESERVED or usage is None else dict(usage.audit),
-            created_at=now,
-        )
+    for line, charge in zip(lines, charges(effect, terms, usage), strict=True):
+        party = LineParty(job.buyer_id, line.supplier_id, job.id, line.id)
+        for entry in close_line(party, line.cost_fen, charge.charged_fen, quote.fee_bp):
+            post(session=session, entry=entry, now=now, new_id=new_id)
+        session.add(_bill(job, line, charge, usage, now))
+
+
+def _bill(
+    job: JobRow, line: QuoteLineRow, charge: LineCharge, usage: JobUsage | None, now: datetime
+) -> LineBillRow:
+    audit = usage.audits.get(line.site_id) if usage is not None else None
+    return LineBillRow(
+        line_id=line.id,
+        job_id=job.id,
+        basis=charge.basis.value,
+        reserved_fen=line.cost_fen,
+        charged_fen=charge.charged_fen,
+        refunded_fen=line.cost_fen - charge.charged_fen,
+        certified_gpu_hours=charge.certified_gpu_hours,
+        audit=None if audit is None or charge.certified_gpu_hours is None else dict(audit),
+        created_at=now,
     )
 
 
-def _line(line: QuoteLineRow, charged_fen: int, certified: float | None) -> dict[str, object]:
-    return {
-        "pool_id": line.pool_id,
-        "site_id": line.site_id,
-        "supplier_id": line.supplier_id,
-        "gpus": line.gpus,
-        "price_yuan_per_gpu_hour": line.price_yuan_per_gpu_hour,
-        "reserved_gpu_hours": line.gpu_hours,
-        "reserved_fen": line.cost_fen,
-        "certified_gpu_hours": certified,
-        "charged_fen": charged_fen,
-        "note": NO_TELEMETRY if certified is None else "billed on certified GPU-hours",
-    }
-
-
-def bill_of(*, session: Session, job_id: str, viewer: Principal) -> JobBillRow:
-    """The bill of a completed job the viewer may see."""
+def bills_of(
+    *, session: Session, job_id: str, viewer: Principal
+) -> list[tuple[QuoteLineRow, LineBillRow]]:
+    """The bills of the job's closed lines that the viewer may see (a supplier: its own)."""
     job = get_job(session=session, job_id=job_id, viewer=viewer)
-    bill = session.get(JobBillRow, job.id)
-    if bill is None:
-        hint = (
-            "it completed before the exchange kept bills; see its ledger entries"
-            if job.status == "completed"
-            else f"a job is billed when it completes; it is {job.status}"
-        )
+    query = (
+        select(QuoteLineRow, LineBillRow)
+        .join(LineBillRow, LineBillRow.line_id == QuoteLineRow.id)
+        .where(LineBillRow.job_id == job.id)
+        .order_by(QuoteLineRow.id)
+    )
+    if viewer.role is Role.SUPPLIER:
+        query = query.where(QuoteLineRow.supplier_id == viewer.account_id)
+    rows = [(line, bill) for line, bill in session.execute(query)]
+    if not rows:
+        hint = f"a job's lines are billed as they close; none of this job's has ({job.status})"
         raise NotFoundError("bill of job", job_id, hint)
-    return bill
+    return rows

@@ -85,16 +85,39 @@ def list_jobs(
     return list(session.scalars(query))
 
 
-def advance(*, session: Session, job: JobRow, event: JobEvent, now: datetime) -> Step:
+def advance(*, session: Session, job: JobRow, event: JobEvent, now: datetime) -> Step[JobStatus]:
     """Move `job` by `event` (`suanli.market.lifecycle`); the caller carries out the effects."""
     step = transition(JobStatus(job.status), event)
+    set_status(session=session, job=job, to=step.to, now=now)
+    return step
+
+
+def set_status(*, session: Session, job: JobRow, to: JobStatus, now: datetime) -> None:
+    """Store the job's new status, unless another transaction changed it first."""
     moved = session.execute(
         update(JobRow)
         .where(JobRow.id == job.id, JobRow.status == job.status)
-        .values(status=step.to.value, updated_at=now)
+        .values(status=to.value, updated_at=now)
         .execution_options(synchronize_session=False)
     )
     if moved.rowcount != 1:  # type: ignore[attr-defined]
         raise ConflictError(f"job {job.id!r} changed meanwhile; read it again and retry")
-    job.status, job.updated_at = step.to.value, now
-    return step
+    job.status, job.updated_at = to.value, now
+
+
+def reserved_lines(
+    *, session: Session, job_ids: list[str], viewer: Principal
+) -> dict[str, list[QuoteLineRow]]:
+    """The lines of each job's accepted quote that `viewer` may see (a supplier: its own)."""
+    query = (
+        select(ReservationRow.job_id, QuoteLineRow)
+        .join(QuoteLineRow, QuoteLineRow.quote_id == ReservationRow.quote_id)
+        .where(ReservationRow.job_id.in_(job_ids))
+        .order_by(QuoteLineRow.id)
+    )
+    if viewer.role is Role.SUPPLIER:
+        query = query.where(QuoteLineRow.supplier_id == viewer.account_id)
+    grouped: dict[str, list[QuoteLineRow]] = {job_id: [] for job_id in job_ids}
+    for job_id, line in session.execute(query):
+        grouped[job_id].append(line)
+    return grouped

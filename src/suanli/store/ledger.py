@@ -3,6 +3,11 @@
 A posting is one conditional UPDATE that moves the cached balance only while the account stays
 at or above its floor, so two concurrent holds on one wallet cannot overdraw it on either
 database; postings touch accounts in id order so that PostgreSQL's row locks never deadlock.
+
+Each party sees its own money: an entry shown to anyone but an operator or auditor holds only
+the postings on the viewer's own accounts and on the accounts of the job's buyer (a supplier
+sees what the buyer paid for its line, never another supplier's payout); the rest is summed
+into `others_fen`, so what is shown still sums to zero.
 """
 
 from __future__ import annotations
@@ -17,13 +22,15 @@ from suanli.errors import InsufficientFundsError, NotFoundError
 from suanli.market.ledger import AccountKind, Entry, account_id
 from suanli.market.money import to_yuan
 from suanli.store.ids import NewId
-from suanli.store.tables import LedgerAccountRow, LedgerEntryRow, PostingRow
+from suanli.store.tables import JobRow, LedgerAccountRow, LedgerEntryRow, PostingRow
 
 
 @dataclass(frozen=True, slots=True)
 class EntryView:
     entry: LedgerEntryRow
     postings: tuple[PostingRow, ...]
+    others_fen: int = 0
+    """The sum of the entry's postings that the viewer may not see."""
 
 
 def post(*, session: Session, entry: Entry, now: datetime, new_id: NewId) -> LedgerEntryRow:
@@ -35,6 +42,7 @@ def post(*, session: Session, entry: Entry, now: datetime, new_id: NewId) -> Led
         id=new_id("ent"),
         kind=entry.kind.value,
         job_id=entry.job_id or None,
+        line_id=entry.line_id,
         memo=entry.memo,
         created_at=now,
     )
@@ -110,7 +118,8 @@ def postings_total(*, session: Session) -> int:
 def list_entries(
     *, session: Session, owner_id: str | None, job_id: str | None, limit: int, offset: int
 ) -> list[EntryView]:
-    """Entries, oldest first; only those touching `owner_id`'s accounts when it is given."""
+    """Entries, oldest first; when `owner_id` is given, only those touching its accounts, with
+    only the postings it may see (module docstring)."""
     query = select(LedgerEntryRow).order_by(LedgerEntryRow.created_at, LedgerEntryRow.id)
     if owner_id is not None:
         mine = (
@@ -122,12 +131,32 @@ def list_entries(
     if job_id is not None:
         query = query.where(LedgerEntryRow.job_id == job_id)
     entries = list(session.scalars(query.limit(limit).offset(offset)))
-    postings = session.scalars(
-        select(PostingRow)
+    postings = session.execute(
+        select(PostingRow, LedgerAccountRow.owner_id)
+        .join(LedgerAccountRow)
         .where(PostingRow.entry_id.in_([e.id for e in entries]))
         .order_by(PostingRow.id)
     )
-    by_entry: dict[str, list[PostingRow]] = {}
-    for p in postings:
-        by_entry.setdefault(p.entry_id, []).append(p)
-    return [EntryView(e, tuple(by_entry.get(e.id, ()))) for e in entries]
+    by_entry: dict[str, list[tuple[PostingRow, str | None]]] = {}
+    for posting, owner in postings:
+        by_entry.setdefault(posting.entry_id, []).append((posting, owner))
+    buyers = _buyers(session, {e.job_id for e in entries if e.job_id})
+    return [_view(e, by_entry.get(e.id, []), owner_id, buyers.get(e.job_id or "")) for e in entries]
+
+
+def _buyers(session: Session, job_ids: set[str]) -> dict[str, str]:
+    rows = session.execute(select(JobRow.id, JobRow.buyer_id).where(JobRow.id.in_(job_ids)))
+    return {str(job): str(buyer) for job, buyer in rows}
+
+
+def _view(
+    entry: LedgerEntryRow,
+    postings: list[tuple[PostingRow, str | None]],
+    viewer: str | None,
+    buyer: str | None,
+) -> EntryView:
+    if viewer is None:
+        return EntryView(entry, tuple(p for p, _ in postings))
+    shown = tuple(p for p, owner in postings if owner is not None and owner in (viewer, buyer))
+    hidden = sum(p.amount_fen for p, _ in postings) - sum(p.amount_fen for p in shown)
+    return EntryView(entry, shown, hidden)

@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import Connection
 from sqlalchemy.exc import OperationalError
 
 from suanli.errors import DatabaseUnavailableError
@@ -41,13 +42,48 @@ def current_revision(database: Database) -> str | None:
 
 def upgrade(database: Database, revision: str = "head") -> str | None:
     """Migrate `database` to `revision` in one transaction; returns the revision reached."""
+    _migrate(database, lambda config: command.upgrade(config, revision))
+    return current_revision(database)
+
+
+def downgrade(database: Database, revision: str) -> str | None:
+    """Migrate `database` back to `revision` in one transaction; returns the revision reached."""
+    _migrate(database, lambda config: command.downgrade(config, revision))
+    return current_revision(database)
+
+
+def _migrate(database: Database, run: Callable[[Config], None]) -> None:
+    """Run Alembic in one write transaction. On SQLite, foreign keys are off meanwhile and
+    checked before the commit: SQLite changes a table by copying it, dropping the original and
+    renaming the copy, which a foreign key to the original would refuse (SQLite's own procedure
+    for ALTER TABLE; the pragma has no effect inside a transaction, so it is set before)."""
     config = alembic_config(database)
+    sqlite = database.dialect == "sqlite"
     with _translated(database):
         writer = database.engine.execution_options(**{WRITE_OPTION: True})
-        with writer.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, revision)
-    return current_revision(database)
+        with writer.connect() as connection:
+            if sqlite:
+                _pragma(connection, "PRAGMA foreign_keys = OFF")
+            try:
+                with connection.begin():
+                    config.attributes["connection"] = connection
+                    run(config)
+                    if sqlite:
+                        _check_foreign_keys(connection)
+            finally:
+                if sqlite:
+                    _pragma(connection, "PRAGMA foreign_keys = ON")
+
+
+def _pragma(connection: Connection, pragma: str) -> None:
+    """A pragma on the driver's connection, outside any transaction."""
+    connection.connection.driver_connection.execute(pragma)  # type: ignore[union-attr]
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"the migration broke foreign keys (a bug; report it): {broken[:5]}")
 
 
 def _bare_config() -> Config:

@@ -1,8 +1,10 @@
 """Change the network: suppliers' sites and pools, demand regions, and loading a network file.
 
 Only a site's owner (or an operator) changes it. A pool's size never drops below the GPUs
-reserved in it, and a site or pool with reservations cannot be retired: both are conditional
-UPDATEs, so a reservation committed at the same time cannot slip past the check.
+reserved in it; its GPU model, fabric and node shape (`SHAPE_FIELDS`) do not change while any of
+its GPUs are reserved, since the jobs on them were quoted for that hardware; and a site or pool
+with reservations cannot be retired. Each is a conditional UPDATE, so a reservation committed at
+the same time cannot slip past the check.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ SITE_FIELDS = (
     "hub",
     "cluster",
 )
+SHAPE_FIELDS = ("gpu_model", "fabric", "gpus_per_node", "cpu_milli_per_node", "memory_mib_per_node")
+"""What a reserved pool keeps: the hardware its reservations were quoted on."""
 POOL_FIELDS = (
     "gpu_model",
     "nodes",
@@ -92,24 +96,37 @@ def add_pool(*, session: Session, site_id: str, pool: GpuPool, actor: Principal)
 
 
 def update_pool(*, session: Session, pool: GpuPool, actor: Principal) -> PoolRow:
-    """Replace the pool's fields; refused while it has more GPUs reserved than it would hold."""
+    """Replace the pool's fields; refused while it has more GPUs reserved than it would hold,
+    or has GPUs reserved and its shape would change (module docstring)."""
     bump_revision(session)
     row = get_pool(session=session, pool_id=pool.id)
     check_owner(get_site(session=session, site_id=row.site_id), actor)
     values = {name: getattr(pool, name) for name in POOL_FIELDS} | {"fabric": pool.fabric.value}
+    reshaped = sorted(name for name in SHAPE_FIELDS if values[name] != getattr(row, name))
+    allowed = PoolRow.reserved_gpus == 0 if reshaped else PoolRow.reserved_gpus <= pool.gpus
     changed = session.execute(
         update(PoolRow)
-        .where(PoolRow.id == pool.id, PoolRow.reserved_gpus <= pool.gpus)
+        .where(PoolRow.id == pool.id, allowed)
         .values(**values)
         .execution_options(synchronize_session=False)
     )
     session.refresh(row)
     if changed.rowcount != 1:  # type: ignore[attr-defined]
-        raise ConflictError(
-            f"pool {pool.id!r} has {row.reserved_gpus} GPUs reserved; nodes × gpus_per_node must "
-            f"stay >= {row.reserved_gpus} until those jobs finish"
-        )
+        raise ConflictError(_refusal(row, reshaped))
     return row
+
+
+def _refusal(row: PoolRow, reshaped: list[str]) -> str:
+    if reshaped:
+        return (
+            f"pool {row.id!r} has {row.reserved_gpus} GPUs reserved, so its "
+            f"{', '.join(reshaped)} cannot change until those jobs finish (they were quoted on "
+            "this hardware); change its size or price, or add a new pool"
+        )
+    return (
+        f"pool {row.id!r} has {row.reserved_gpus} GPUs reserved; nodes × gpus_per_node must "
+        f"stay >= {row.reserved_gpus} until those jobs finish"
+    )
 
 
 def retire_pool(*, session: Session, pool_id: str, actor: Principal) -> None:

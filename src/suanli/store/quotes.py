@@ -1,4 +1,8 @@
-"""Quotes: the price and pools the placement engine proposed for a job, valid until expiry."""
+"""Quotes: the price and pools the placement engine proposed for a job, valid until expiry.
+
+A quote is `open` until it is accepted, or `superseded` when another quote of its job is accepted
+or the job is cancelled; an open quote past its expiry reads `expired` (`status_at`). A supplier
+sees only its own lines of a quote, so that no supplier learns another's price."""
 
 from __future__ import annotations
 
@@ -6,10 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from suanli.errors import NotFoundError
+from suanli.market.lifecycle import LineStatus
 from suanli.market.roles import Role
 from suanli.store.accounts import Principal
 from suanli.store.ids import NewId
@@ -29,6 +34,7 @@ class QuoteLine:
     gpu_hours: float
     est_hours: float
     cost_fen: int
+    minimum_fen: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +68,8 @@ def save_quote(
     )
     session.add(quote)
     session.flush()
-    rows = [QuoteLineRow(quote_id=quote.id, **vars_of(line)) for line in lines]
+    quoted = LineStatus.QUOTED.value
+    rows = [QuoteLineRow(quote_id=quote.id, status=quoted, **vars_of(line)) for line in lines]
     session.add_all(rows)
     session.flush()
     return QuoteView(quote, tuple(rows))
@@ -70,6 +77,25 @@ def save_quote(
 
 def vars_of(line: QuoteLine) -> dict[str, Any]:
     return {name: getattr(line, name) for name in QuoteLine.__dataclass_fields__}
+
+
+def status_at(quote: QuoteRow, now: datetime) -> str:
+    """The quote's status as of `now`: an open quote past its expiry is `expired`."""
+    return "expired" if quote.status == "open" and quote.expires_at <= now else quote.status
+
+
+def count_quotes(*, session: Session, job_id: str) -> int:
+    return int(session.scalar(select(func.count()).where(QuoteRow.job_id == job_id)) or 0)
+
+
+def supersede_open_quotes(*, session: Session, job_id: str) -> None:
+    """Close the job's open quotes: another was accepted, or the job was cancelled."""
+    session.execute(
+        update(QuoteRow)
+        .where(QuoteRow.job_id == job_id, QuoteRow.status == "open")
+        .values(status="superseded")
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _visible(query: Select[QuoteRow], viewer: Principal) -> Select[QuoteRow]:
@@ -90,7 +116,7 @@ def get_quote(
     quote = session.scalar(query.execution_options(populate_existing=True))
     if quote is None:
         raise NotFoundError("quote", quote_id)
-    return QuoteView(quote, _lines(session, [quote.id]).get(quote.id, ()))
+    return QuoteView(quote, _lines(session, [quote.id], viewer).get(quote.id, ()))
 
 
 def list_quotes(
@@ -101,12 +127,22 @@ def list_quotes(
         query = query.where(QuoteRow.job_id == job_id)
     query = query.order_by(QuoteRow.created_at, QuoteRow.id).limit(limit).offset(offset)
     quotes = list(session.scalars(query))
-    lines = _lines(session, [q.id for q in quotes])
+    lines = _lines(session, [q.id for q in quotes], viewer)
     return [QuoteView(q, lines.get(q.id, ())) for q in quotes]
 
 
-def _lines(session: Session, quote_ids: list[str]) -> dict[str, tuple[QuoteLineRow, ...]]:
+def all_lines(*, session: Session, quote_id: str) -> list[QuoteLineRow]:
+    """Every line of a quote, whoever asks (for the exchange's own bookkeeping)."""
+    query = select(QuoteLineRow).where(QuoteLineRow.quote_id == quote_id)
+    return list(session.scalars(query.order_by(QuoteLineRow.id)))
+
+
+def _lines(
+    session: Session, quote_ids: list[str], viewer: Principal
+) -> dict[str, tuple[QuoteLineRow, ...]]:
     query = select(QuoteLineRow).where(QuoteLineRow.quote_id.in_(quote_ids))
+    if viewer.role is Role.SUPPLIER:
+        query = query.where(QuoteLineRow.supplier_id == viewer.account_id)
     grouped: dict[str, list[QuoteLineRow]] = {}
     for line in session.scalars(query.order_by(QuoteLineRow.id)):
         grouped.setdefault(line.quote_id, []).append(line)

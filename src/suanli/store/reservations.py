@@ -3,52 +3,61 @@
 Steps (any failure raises, and the caller's transaction rolls everything back):
 1. lock the quote (PostgreSQL `SELECT ... FOR UPDATE`; SQLite holds the write lock from
    `BEGIN IMMEDIATE`); it must be open and unexpired;
-2. lock the job and move it quoted -> reserved (`suanli.market.lifecycle`);
+2. lock the job and move it quoted -> reserved (`suanli.market.lifecycle`); its other open
+   quotes are superseded;
 3. take the GPUs of each line, pools in id order, each by a conditional UPDATE that only
    succeeds while `reserved_gpus + gpus <= nodes × gpus_per_node` (a CHECK backs it up);
-4. hold the quoted total: wallet -> escrow, refused below the wallet's floor;
-5. record the reservation (unique per quote and per job).
+4. hold each line's price: wallet -> escrow, refused below the wallet's floor;
+5. record the reservation (unique per quote and per job) with its start deadline: lines not
+   started by `start_by` expire (`suanli.store.job_events.expire_job`).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
 from suanli.errors import CapacityError, ConflictError, NotFoundError, QuoteExpiredError
-from suanli.market.ledger import hold
-from suanli.market.lifecycle import JobEvent
+from suanli.market.lifecycle import JobEvent, LineStatus
 from suanli.market.roles import Role
+from suanli.market.settlement import LineParty, hold_line
 from suanli.store.accounts import Principal
 from suanli.store.ids import NewId
 from suanli.store.jobs import advance, get_job, supplier_job_ids
 from suanli.store.ledger import post
-from suanli.store.quotes import get_quote
+from suanli.store.quotes import get_quote, supersede_open_quotes
 from suanli.store.tables import PoolRow, QuoteLineRow, QuoteRow, ReservationRow
 
 
 def reserve(
-    *, session: Session, quote_id: str, actor: Principal, now: datetime, new_id: NewId
+    *,
+    session: Session,
+    quote_id: str,
+    actor: Principal,
+    now: datetime,
+    new_id: NewId,
+    start_within: timedelta,
 ) -> ReservationRow:
-    """Steps 1–5 of the module docstring."""
+    """Steps 1–5 of the module docstring; the lines must start within `start_within`."""
     view = get_quote(session=session, quote_id=quote_id, viewer=actor, for_update=True)
     quote = view.quote
     _check_open(quote, now)
+    if any(line.cost_fen <= 0 for line in view.lines):  # quoted before lines held a minimum
+        raise ConflictError(f"quote {quote.id!r} holds nothing for some GPUs; ask for a new quote")
     job = get_job(session=session, job_id=quote.job_id, viewer=actor, for_update=True)
     advance(session=session, job=job, event=JobEvent.RESERVE, now=now)
+    supersede_open_quotes(session=session, job_id=job.id)
     quote.status = "accepted"
     take_capacity(session=session, lines=view.lines)
-    if quote.total_fen > 0:
-        post(
-            session=session,
-            entry=hold(quote.buyer_id, quote.total_fen, job.id),
-            now=now,
-            new_id=new_id,
-        )
+    for line in view.lines:
+        line.status = LineStatus.RESERVED.value
+        party = LineParty(quote.buyer_id, line.supplier_id, job.id, line.id)
+        for entry in hold_line(party, line.cost_fen):
+            post(session=session, entry=entry, now=now, new_id=new_id)
     row = ReservationRow(
         id=new_id("res"),
         quote_id=quote.id,
@@ -57,6 +66,7 @@ def reserve(
         status="active",
         total_fen=quote.total_fen,
         created_at=now,
+        start_by=now + start_within,
     )
     session.add(row)
     session.flush()
@@ -64,6 +74,11 @@ def reserve(
 
 
 def _check_open(quote: QuoteRow, now: datetime) -> None:
+    if quote.status == "superseded":
+        raise ConflictError(
+            f"quote {quote.id!r} was superseded: another quote of its job was accepted, or the "
+            "job was cancelled"
+        )
     if quote.status != "open":
         raise ConflictError(f"quote {quote.id!r} was accepted already; see the job's reservation")
     if quote.expires_at <= now:
@@ -140,3 +155,25 @@ def list_reservations(
     query = _visible(select(ReservationRow), viewer)
     query = query.order_by(ReservationRow.created_at, ReservationRow.id)
     return list(session.scalars(query.limit(limit).offset(offset)))
+
+
+def overdue_jobs(
+    *, session: Session, now: datetime, job_ids: list[str] | None = None, limit: int = 100
+) -> list[str]:
+    """Jobs (among `job_ids`, when given) with lines still reserved past their reservation's
+    start deadline, oldest deadline first."""
+    query = (
+        select(ReservationRow.job_id)
+        .join(QuoteLineRow, QuoteLineRow.quote_id == ReservationRow.quote_id)
+        .where(
+            ReservationRow.status == "active",
+            ReservationRow.start_by <= now,
+            QuoteLineRow.status == LineStatus.RESERVED.value,
+        )
+        .group_by(ReservationRow.job_id, ReservationRow.start_by)
+        .order_by(ReservationRow.start_by, ReservationRow.job_id)
+        .limit(limit)
+    )
+    if job_ids is not None:
+        query = query.where(ReservationRow.job_id.in_(job_ids))
+    return list(session.scalars(query))

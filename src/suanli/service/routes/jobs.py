@@ -1,5 +1,6 @@
 """Jobs: buyers submit one training job or inference service (a workload document), follow
-it, and cancel it; suppliers report that it started, completed or failed."""
+it, and cancel it; suppliers report that their lines of it started, completed or failed
+(`suanli.store.job_events`: each supplier moves, and is paid for, only its own lines)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from starlette.responses import Response
 from suanli.domain import Network
 from suanli.formats import workload_to_dict
 from suanli.market.lifecycle import JobEvent, JobStatus
+from suanli.market.roles import Role
 from suanli.service import bodies
 from suanli.service.context import Exchange
 from suanli.service.deps import (
@@ -22,6 +24,7 @@ from suanli.service.deps import (
     RawBodyDep,
     SupplierDep,
 )
+from suanli.service.expiry import expire_due
 from suanli.service.idempotency import Idempotency, IdempotencyDep, respond_once, stored
 from suanli.service.openapi import body
 from suanli.service.schemas.jobs import JobPublic
@@ -29,8 +32,9 @@ from suanli.service.schemas.telemetry import BillPublic
 from suanli.service.telemetry import job_usage
 from suanli.store import jobs as repo
 from suanli.store.accounts import Principal
-from suanli.store.job_events import bill_of, report
+from suanli.store.job_events import bills_of, report
 from suanli.store.network_read import list_regions, region_of
+from suanli.store.tables import JobRow
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
 JOB_BODY = body(
@@ -66,9 +70,14 @@ def create_job(
             now=exchange.clock(),
             new_id=exchange.new_id,
         )
-        return JobPublic.of(row)
+        return JobPublic.of(row, [])
 
     return respond_once(exchange, principal, idem, action)
+
+
+def job_public(session: Session, row: JobRow, viewer: Principal) -> JobPublic:
+    lines = repo.reserved_lines(session=session, job_ids=[row.id], viewer=viewer)
+    return JobPublic.of(row, lines[row.id])
 
 
 @router.get("", summary="Jobs the caller may see (buyers: their own)")
@@ -83,38 +92,44 @@ def list_jobs(
         rows = repo.list_jobs(
             session=session, viewer=principal, status=status, limit=limit, offset=offset
         )
-        return [JobPublic.of(r) for r in rows]
+        lines = repo.reserved_lines(session=session, job_ids=[r.id for r in rows], viewer=principal)
+        return [JobPublic.of(r, lines[r.id]) for r in rows]
 
 
 @router.get("/{job_id}", summary="A job")
 def get_job(job_id: IdPath, exchange: ExchangeDep, principal: AnyoneDep) -> JobPublic:
     with exchange.db.read() as session:
-        return JobPublic.of(repo.get_job(session=session, job_id=job_id, viewer=principal))
+        row = repo.get_job(session=session, job_id=job_id, viewer=principal)
+        return job_public(session, row, principal)
 
 
 @router.get(
     "/{job_id}/bill",
-    summary="What a completed job was billed: certified GPU-hours and their audit, or the "
-    "reserved amount when it had no telemetry",
+    summary="What a job's closed lines were billed: certified GPU-hours and their audit, the "
+    "reserved amount without telemetry, the minimum when cancelled or expired",
 )
 def get_bill(job_id: IdPath, exchange: ExchangeDep, principal: AnyoneDep) -> BillPublic:
     with exchange.db.read() as session:
-        return BillPublic.of(bill_of(session=session, job_id=job_id, viewer=principal))
+        job = repo.get_job(session=session, job_id=job_id, viewer=principal)
+        bills = bills_of(session=session, job_id=job_id, viewer=principal)
+        return BillPublic.of(job, bills)
 
 
 def _report(
     exchange: Exchange, principal: Principal, idem: Idempotency, job_id: str, event: JobEvent
 ) -> Response:
+    replay = stored(exchange, principal, idem)
+    if replay is not None:
+        return replay
+    expire_due(exchange, [job_id])  # a line past its start deadline expires before it starts
     usage = None
     if event is JobEvent.COMPLETE:
-        replay = stored(exchange, principal, idem)
-        if replay is not None:
-            return replay
         with exchange.db.read() as session:
             job = repo.get_job(session=session, job_id=job_id, viewer=principal)
             running = job.status == JobStatus.RUNNING.value
         # the audit runs before the write transaction, and only for a job that can complete
-        usage = job_usage(exchange, job_id) if running else None
+        supplier = principal.account_id if principal.role is Role.SUPPLIER else None
+        usage = job_usage(exchange, job_id, supplier) if running else None
 
     def action(session: Session) -> JobPublic:
         row = report(
@@ -126,7 +141,7 @@ def _report(
             new_id=exchange.new_id,
             usage=usage,
         )
-        return JobPublic.of(row)
+        return job_public(session, row, principal)
 
     return respond_once(exchange, principal, idem, action, status_code=200)
 
@@ -134,7 +149,8 @@ def _report(
 @router.post(
     "/{job_id}/cancel",
     response_model=JobPublic,
-    summary="Cancel a job before it runs; a reserved job's price is refunded (buyers)",
+    summary="Cancel a job before any of its lines starts; a reserved job is charged its "
+    "lines' minimum billable amount and the rest refunded (buyers)",
 )
 def cancel_job(
     job_id: IdPath, exchange: ExchangeDep, principal: BuyerDep, idem: IdempotencyDep
@@ -145,7 +161,7 @@ def cancel_job(
 @router.post(
     "/{job_id}/start",
     response_model=JobPublic,
-    summary="Report that a reserved job started (its supplier)",
+    summary="Report that your reserved lines of a job started (its suppliers; operators: all)",
 )
 def start_job(
     job_id: IdPath, exchange: ExchangeDep, principal: SupplierDep, idem: IdempotencyDep
@@ -156,8 +172,8 @@ def start_job(
 @router.post(
     "/{job_id}/complete",
     response_model=JobPublic,
-    summary="Report that a job completed: the buyer pays (on certified GPU-hours when the "
-    "job's telemetry is in, else as reserved), suppliers are credited",
+    summary="Report that your running lines of a job completed: the buyer pays for them (on "
+    "certified GPU-hours when their telemetry is in, else as reserved), you are credited",
 )
 def complete_job(
     job_id: IdPath, exchange: ExchangeDep, principal: SupplierDep, idem: IdempotencyDep
@@ -168,7 +184,8 @@ def complete_job(
 @router.post(
     "/{job_id}/fail",
     response_model=JobPublic,
-    summary="Report that a job failed: its GPUs are freed and its price refunded",
+    summary="Report that your lines of a job failed: their GPUs are freed and their price "
+    "refunded to the buyer",
 )
 def fail_job(
     job_id: IdPath, exchange: ExchangeDep, principal: SupplierDep, idem: IdempotencyDep

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from datetime import datetime
 from typing import Annotated
 
@@ -18,7 +19,7 @@ NAME_PATTERN = r"^[^\x00-\x1f\x7f]{1,200}$"
 
 class AccountCreate(Request):
     name: Annotated[str, Field(pattern=NAME_PATTERN, description="Unique account name.")]
-    role: Role
+    role: Annotated[Role, Field(strict=False)]  # JSON gives the name; strict wants a Role
 
 
 class AccountPublic(BaseModel):
@@ -32,9 +33,25 @@ class AccountPublic(BaseModel):
         return cls(id=row.id, name=row.name, role=Role(row.role), created_at=row.created_at)
 
 
+KEY_SHOWN_ONCE = (
+    "the API key is shown only once, in the response that created the account, and is not "
+    "stored; ask an operator for a new key: suanli admin create-key --role {role} --name {name}"
+)
+
+
 class AccountCreated(BaseModel):
     account: AccountPublic
-    api_key: str = Field(description="Shown once; only its hash is stored.")
+    api_key: str | None = Field(
+        description="The new account's key, in this response only (just its hash is stored); "
+        "null when the request is replayed with its Idempotency-Key (see note)."
+    )
+    note: str | None = Field(default=None, description="Why api_key is null, and what to do.")
+
+    def without_key(self) -> AccountCreated:
+        """This response as kept for replays of its request: the key is never stored."""
+        name = shlex.quote(self.account.name)
+        note = KEY_SHOWN_ONCE.format(role=self.account.role.value, name=name)
+        return self.model_copy(update={"api_key": None, "note": note})
 
 
 class BalancesPublic(BaseModel):
@@ -108,9 +125,17 @@ class EntryPublic(BaseModel):
     id: str
     kind: str
     job_id: str | None
+    line_id: int | None = Field(description="The quote line the entry moves money for.")
     memo: str
     created_at: datetime
-    postings: list[PostingPublic]
+    postings: list[PostingPublic] = Field(
+        description="The postings the caller may see: all for operators and auditors, else "
+        "those on the caller's accounts and on the job's buyer's."
+    )
+    others_yuan: float = Field(
+        description="The sum of the postings not shown (other parties'), so that the entry "
+        "still sums to zero."
+    )
 
     @classmethod
     def of(cls, view: EntryView) -> EntryPublic:
@@ -123,7 +148,9 @@ class EntryPublic(BaseModel):
             id=e.id,
             kind=e.kind,
             job_id=e.job_id,
+            line_id=e.line_id,
             memo=e.memo,
             created_at=e.created_at,
             postings=postings,
+            others_yuan=yuan(view.others_fen),
         )

@@ -2,7 +2,7 @@
 
 from suanli.store.tables.accounts import AccountRow, ApiKeyRow
 from suanli.store.tables.base import Base, UtcDateTime
-from suanli.store.tables.jobs import JobBillRow, JobRow, QuoteLineRow, QuoteRow, ReservationRow
+from suanli.store.tables.jobs import JobRow, LineBillRow, QuoteLineRow, QuoteRow, ReservationRow
 from suanli.store.tables.ledger import IdempotencyRow, LedgerAccountRow, LedgerEntryRow, PostingRow
 from suanli.store.tables.network import NetworkRow, PoolRow, RegionRow, RttOverrideRow, SiteRow
 
@@ -11,10 +11,10 @@ __all__ = [
     "ApiKeyRow",
     "Base",
     "IdempotencyRow",
-    "JobBillRow",
     "JobRow",
     "LedgerAccountRow",
     "LedgerEntryRow",
+    "LineBillRow",
     "NetworkRow",
     "PoolRow",
     "PostingRow",

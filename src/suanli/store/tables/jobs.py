@@ -1,5 +1,7 @@
-"""Jobs, the quotes made for them (one line per pool used) and the reservations that accept a
-quote. A job is reserved at most once and a quote accepted at most once (unique columns)."""
+"""Jobs, the quotes made for them (one line per pool used), the reservations that accept a
+quote, and the bills of closed lines. A job is reserved at most once and a quote accepted at
+most once (unique columns); once reserved, each line has its own status
+(`suanli.market.lifecycle`) and the job's status is derived from its lines'."""
 
 from __future__ import annotations
 
@@ -11,7 +13,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from suanli.store.tables.base import Base, UtcDateTime
 
-STATUSES = "'submitted', 'quoted', 'reserved', 'running', 'completed', 'failed', 'cancelled'"
+STATUSES = (
+    "'submitted', 'quoted', 'reserved', 'running', 'completed', 'failed', 'cancelled', 'expired'"
+)
+LINE_STATUSES = "'quoted', 'reserved', 'running', 'completed', 'failed', 'cancelled', 'expired'"
+QUOTE_STATUSES = "'open', 'accepted', 'superseded'"
+LINE_BASES = "'certified', 'reserved', 'minimum', 'refunded'"
 
 
 class JobRow(Base):
@@ -33,7 +40,7 @@ class JobRow(Base):
 
 class QuoteRow(Base):
     __tablename__ = "quotes"
-    __table_args__ = (CheckConstraint("status IN ('open', 'accepted')", name="status"),)
+    __table_args__ = (CheckConstraint(f"status IN ({QUOTE_STATUSES})", name="status"),)
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id"), index=True)
@@ -48,8 +55,15 @@ class QuoteRow(Base):
 
 
 class QuoteLineRow(Base):
+    """GPUs of one pool that a quote asks for; `cost_fen` is what the line holds once reserved,
+    never below `minimum_fen` (`suanli.market.billing`)."""
+
     __tablename__ = "quote_lines"
-    __table_args__ = (CheckConstraint("gpus > 0 AND cost_fen >= 0", name="positive"),)
+    __table_args__ = (
+        CheckConstraint("gpus > 0 AND cost_fen >= 0", name="positive"),
+        CheckConstraint("minimum_fen >= 0 AND minimum_fen <= cost_fen", name="minimum"),
+        CheckConstraint(f"status IN ({LINE_STATUSES})", name="status"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     quote_id: Mapped[str] = mapped_column(ForeignKey("quotes.id"), index=True)
@@ -62,6 +76,10 @@ class QuoteLineRow(Base):
     gpu_hours: Mapped[float] = mapped_column(Float)
     est_hours: Mapped[float] = mapped_column(Float)
     cost_fen: Mapped[int] = mapped_column(BigInteger)
+    minimum_fen: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
 class ReservationRow(Base):
@@ -75,27 +93,31 @@ class ReservationRow(Base):
     status: Mapped[str] = mapped_column(String(16))
     total_fen: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    start_by: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    """Lines not started by then expire: their GPUs return to the pool, their holds are
+    refunded less the no-show fee."""
     released_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
-class JobBillRow(Base):
-    """What a completed job was billed, and on what basis (`suanli.market.billing`): the
-    certified GPU-hours of its telemetry audit, or the reserved amount when it had none."""
+class LineBillRow(Base):
+    """What a closed line was charged and refunded, and on what basis
+    (`suanli.market.billing`); with its site's telemetry audit when it was billed on one."""
 
-    __tablename__ = "job_bills"
+    __tablename__ = "line_bills"
     __table_args__ = (
-        CheckConstraint("basis IN ('certified', 'partly_certified', 'reserved')", name="basis"),
+        CheckConstraint(f"basis IN ({LINE_BASES})", name="basis"),
         CheckConstraint(
             "charged_fen >= 0 AND refunded_fen >= 0 AND charged_fen + refunded_fen = reserved_fen",
             name="amounts",
         ),
     )
 
-    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id"), primary_key=True)
+    line_id: Mapped[int] = mapped_column(ForeignKey("quote_lines.id"), primary_key=True)
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id"), index=True)
     basis: Mapped[str] = mapped_column(String(16))
     reserved_fen: Mapped[int] = mapped_column(BigInteger)
     charged_fen: Mapped[int] = mapped_column(BigInteger)
     refunded_fen: Mapped[int] = mapped_column(BigInteger)
-    lines: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    certified_gpu_hours: Mapped[float | None] = mapped_column(Float, nullable=True)
     audit: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -37,6 +37,9 @@ class LedgerEntryRow(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
     job_id: Mapped[str | None] = mapped_column(ForeignKey("jobs.id"), nullable=True, index=True)
+    line_id: Mapped[int | None] = mapped_column(
+        ForeignKey("quote_lines.id"), nullable=True, index=True
+    )
     memo: Mapped[str] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
