@@ -20,9 +20,9 @@ from suanli.store.settings import StoreSettings
 DB = typer.Option(
     None,
     "--db",
-    help="Database URL: sqlite:///PATH or postgresql+psycopg://USER:PASSWORD@HOST:PORT/DB "
-    "[default: $SUANLI_DATABASE_URL, else suanli.db in $SUANLI_DATA_DIR or the user's data "
-    "folder].",
+    help="Database URL: sqlite:///PATH or postgresql+psycopg://USER:PASSWORD@HOST:PORT/DB.",
+    show_default="$SUANLI_DATABASE_URL, else suanli.db in $SUANLI_DATA_DIR or the user's data "
+    "folder",
 )
 JSON = typer.Option(False, "--json", help="Print one JSON object on stdout.")
 
@@ -52,7 +52,9 @@ def serve(
     ),
 ) -> None:
     """Run the exchange's REST API: migrate the database, then serve /v1, /docs, /healthz and
-    /metrics until stopped (Ctrl-C).
+    /metrics until stopped (Ctrl-C). Connections that stall are closed: a request line and
+    headers must arrive within $SUANLI_HEADER_TIMEOUT_S seconds (default 10), and an idle
+    kept-alive connection lasts $SUANLI_KEEP_ALIVE_TIMEOUT_S seconds (default 5).
 
     Examples:
 
@@ -63,6 +65,7 @@ def serve(
     import uvicorn
 
     from suanli.service.app import create_app
+    from suanli.service.server import server_options
     from suanli.service.settings import ServiceSettings
 
     database = migrated(db)
@@ -73,7 +76,8 @@ def serve(
     err.print(
         f"suanli exchange on http://{host}:{port} (API docs at /docs), database {shown(database)}"
     )
-    uvicorn.run(create_app(settings, database=database), host=host, port=port, log_level="info")
+    app = create_app(settings, database=database)
+    uvicorn.run(app, **server_options(settings), log_level="info")
 
 
 @db_app.command("upgrade")

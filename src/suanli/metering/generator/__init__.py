@@ -68,14 +68,16 @@ def plan_for(
     site: str = DEFAULT_SITE,
     model: str = "H100",
     start_ms: int = DEFAULT_START_MS,
+    job: str | None = None,
 ) -> Plan:
-    """The plan of a data set: fleet, span, gaps."""
+    """The plan of a data set: fleet, span, gaps; every GPU labelled with `job` when given (an
+    exchange's job id, written as `suanli_job`)."""
     if resolution_s <= 0 or WINDOW_S % resolution_s:
         raise InvalidValueError(f"resolution_s must divide {WINDOW_S}, got {resolution_s}")
     steps = round(hours * 3600 / resolution_s)
     if steps < WINDOW_S // resolution_s:
         raise InvalidValueError(f"hours must cover at least one {WINDOW_S // 60}-minute window")
-    fleet = build_fleet(scenario, gpus, seed, site, model)
+    fleet = build_fleet(scenario, gpus, seed, site, model, job)
     missing = {
         g.index: missing_steps(steps, resolution_s, seed, g.index)
         for g in fleet

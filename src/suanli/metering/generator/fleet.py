@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -51,13 +51,18 @@ class Gpu:
     uuid: str
     model: str
     pattern: str
-    job: str  # namespace/pod, as the audit reads it back (identity.job_of)
+    job: str
+    """namespace/pod, as the audit reads it back (identity.job_of); or an exchange's job id,
+    written as the `suanli_job` label."""
     dialect: str
     replay_source: int  # index of the GPU a replay copies (itself: its own earlier day); else -1
 
 
-def build_fleet(scenario: str, gpus: int, seed: int, site: str, model: str) -> tuple[Gpu, ...]:
-    """`gpus` GPUs, 8 per node, with the scenario's patterns and deterministic UUIDs."""
+def build_fleet(
+    scenario: str, gpus: int, seed: int, site: str, model: str, job: str | None = None
+) -> tuple[Gpu, ...]:
+    """`gpus` GPUs, 8 per node, with the scenario's patterns and deterministic UUIDs; all of
+    them running `job` when given, else a pod of their own pattern and node."""
     if scenario not in SCENARIOS:
         raise UnknownNameError("scenario", scenario, list(SCENARIOS))
     if gpus < 1:
@@ -68,10 +73,11 @@ def build_fleet(scenario: str, gpus: int, seed: int, site: str, model: str) -> t
     ]
     sources = _replay_sources(patterns)
     mixed = scenario == "mixed"
-    return tuple(
+    fleet = (
         _gpu(index, pattern, site, model, rng, sources[index], mixed)
         for index, pattern in enumerate(patterns)
     )
+    return tuple(fleet if job is None else (replace(g, job=job) for g in fleet))
 
 
 def _gpu(

@@ -91,7 +91,8 @@ def _stamps(ts_ms: NDArray[np.int64], dialect: str) -> list[str]:
 
 def _labels(gpu: Gpu) -> str:
     slot = gpu.index % 8
-    namespace, pod = gpu.job.split("/", 1)
+    namespace, _, pod = gpu.job.rpartition("/")
+    workload = {"namespace": namespace, "pod": pod} if namespace else {"suanli_job": pod}
     pairs = {
         "gpu": str(slot),
         "UUID": gpu.uuid,
@@ -101,8 +102,7 @@ def _labels(gpu: Gpu) -> str:
         "Hostname": gpu.node,
         "DCGM_FI_DRIVER_VERSION": DRIVER,
         "container": "main",
-        "namespace": namespace,
-        "pod": pod,
+        **workload,
         "site": gpu.site,
     }
     return ",".join(f'{k}="{escape(v)}"' for k, v in pairs.items())
