@@ -185,11 +185,9 @@ def test_demo_runs_the_main_job_and_leaves_no_temporary_folder(tmp_path, capsys,
 
 
 def _comparable(report: dict) -> dict:
-    """The report without where its files were and how long the solver took."""
+    """The report without where its files were and how long the solver took (anywhere)."""
     text = json.dumps(report).replace(report["folder"], "FOLDER")
-    same = json.loads(text)
-    same["placement"].pop("solve_seconds")
-    return same
+    return json.loads(re.sub(r'"solve_seconds": [0-9.e-]+', '"solve_seconds": 0', text))
 
 
 def test_demo_keeps_its_files_with_out_and_tells_the_same_story_each_time(tmp_path, capsys):
