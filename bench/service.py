@@ -99,7 +99,8 @@ def prepare(database: Database, clients: int) -> list[str]:
 def server(url: str, workers: int) -> Iterator[str]:
     """Step 2: uvicorn in its own process(es), until the block ends."""
     port = free_port()
-    env = os.environ | {"SUANLI_DATABASE_URL": url}
+    # each client quotes one job over and over: lift the bound on quotes per job
+    env = os.environ | {"SUANLI_DATABASE_URL": url, "SUANLI_MAX_QUOTES_PER_JOB": "1000000"}
     argv = [
         sys.executable,
         "-m",

@@ -55,7 +55,7 @@ class ServiceSettings(StoreSettings):
     max_quotes_per_job: int = Field(
         default=20,
         ge=1,
-        le=10_000,
+        le=1_000_000,
         description="Most quotes one job may get; each holds a plan, so an unbounded number "
         "would let one buyer fill the database.",
     )
