@@ -31,6 +31,7 @@ from suanli.formats import dump, load_network, load_workload, network_to_dict, w
 from suanli.placement import Snapshot, explain, plan
 from suanli.sim.scenario import headline, short_run
 
+SEE_ALL = "suanli demo --json, or the place command below, shows all"
 PLACEMENT_POLICY = "optimal"
 PLACEMENT_SECONDS = 10.0
 EXPLAINED_POOLS = 6
@@ -175,7 +176,7 @@ def _print_placement(placed: dict[str, Any]) -> None:
         markup=False,
     )
     rows = [[u["job"], u["reason"]] for u in placed["unplaced"]]
-    out.print(table("Why work is unplaced or partly served", ["job", "reason"], rows, 3))
+    out.print(table("Why work is unplaced or partly served", ["job", "reason"], rows, 3, SEE_ALL))
     explained = placed["explained"]
     pools = sorted(explained["pools"], key=lambda r: not r["chosen"])
     rows = [
@@ -184,7 +185,7 @@ def _print_placement(placed: dict[str, Any]) -> None:
     ]
     title = f"Why {explained['job']} is where it is"
     columns = ["pool", "GPU", "yuan/GPU-h", "reasons"]
-    out.print(table(title, columns, rows, EXPLAINED_POOLS))
+    out.print(table(title, columns, rows, EXPLAINED_POOLS, SEE_ALL))
 
 
 def _print_exchange(story: dict[str, Any]) -> None:

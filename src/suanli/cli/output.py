@@ -29,8 +29,15 @@ def emit_json(data: Any) -> None:
     print(json.dumps(data, indent=2, ensure_ascii=False))
 
 
+SEE_ALL = "use --all or --json to see all"
+
+
 def table(
-    title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], limit: int | None = None
+    title: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    limit: int | None = None,
+    see_all: str = SEE_ALL,
 ) -> Table:
     """A Rich table; numeric columns are right-aligned, never wrapped, thousands-separated.
 
@@ -40,7 +47,7 @@ def table(
     total, body = len(body), body[:limit]
     caption = None
     if len(body) < total:
-        caption = f"showing {len(body)} of {total:,} rows; use --all or --json to see all"
+        caption = f"showing {len(body)} of {total:,} rows; {see_all}"
     t = Table(
         title=title,
         title_justify="left",
