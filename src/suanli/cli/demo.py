@@ -25,6 +25,7 @@ from suanli.catalog.workloads import generate_workload, summarize
 from suanli.cli.demo_exchange import run_exchange
 from suanli.cli.network import describe, print_description
 from suanli.cli.output import emit_json, err, out, table
+from suanli.cli.place import print_explanation
 from suanli.cli.workload import print_mix
 from suanli.domain import Network, Workload
 from suanli.formats import dump, load_network, load_workload, network_to_dict, workload_to_dict
@@ -75,7 +76,7 @@ def demo(
     if as_json:
         emit_json(report)
         return
-    _print(report, out_dir)
+    _print(report)
 
 
 @contextmanager
@@ -131,13 +132,16 @@ def _placement(network: Network, workload: Workload) -> dict[str, Any]:
         "unplaced_jobs": len(unplaced),
         "services_partly_served": len(decided["unplaced"]) - len(unplaced),
         "unplaced": decided["unplaced"],
-        **{k: decided[k] for k in ("objective_yuan", "lower_bound_yuan", "gap", "status")},
-        "solve_seconds": decided["solve_seconds"],
+        **{
+            k: decided[k]
+            for k in ("objective_yuan", "lower_bound_yuan", "gap", "status", "solve_seconds")
+        },
         "explained": {"job": job, "pools": explain(job, snapshot, workload, result)},
     }
 
 
-def _print(report: dict[str, Any], kept: Path | None) -> None:
+def _print(report: dict[str, Any]) -> None:
+    kept = report["kept"]
     where = f"files in {report['folder']}" if kept else "files in a temporary folder"
     out.print(f"[bold]suanli demo[/]: the main job end to end ({where})\n")
     out.print("[bold]1. The network and the workload[/]")
@@ -156,7 +160,7 @@ def _print(report: dict[str, Any], kept: Path | None) -> None:
         job=report["placement"]["explained"]["job"],
     )
     out.print(steps, markup=False)
-    if kept is None:
+    if not kept:
         out.print(
             "The temporary files were removed; run 'suanli demo --out demo' to keep them "
             "(the commands above read demo/).",
@@ -177,15 +181,7 @@ def _print_placement(placed: dict[str, Any]) -> None:
     )
     rows = [[u["job"], u["reason"]] for u in placed["unplaced"]]
     out.print(table("Why work is unplaced or partly served", ["job", "reason"], rows, 3, SEE_ALL))
-    explained = placed["explained"]
-    pools = sorted(explained["pools"], key=lambda r: not r["chosen"])
-    rows = [
-        [r["pool"], r["gpu_model"], r["price_yuan_per_gpu_hour"], "; ".join(r["reasons"])]
-        for r in pools
-    ]
-    title = f"Why {explained['job']} is where it is"
-    columns = ["pool", "GPU", "yuan/GPU-h", "reasons"]
-    out.print(table(title, columns, rows, EXPLAINED_POOLS, SEE_ALL))
+    print_explanation(placed["explained"], EXPLAINED_POOLS, SEE_ALL)
 
 
 def _print_exchange(story: dict[str, Any]) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from suanli.cli.output import SHOWN_ROWS, emit_json, out, table
+from suanli.cli.output import SEE_ALL, SHOWN_ROWS, emit_json, out, table
 from suanli.formats import load_network, load_workload
 from suanli.placement import POLICIES, Snapshot, explain, plan
 
@@ -97,9 +97,11 @@ def print_plan(report: dict[str, Any], limit: int | None = SHOWN_ROWS) -> None:
     )
 
 
-def print_explanation(explained: dict[str, Any]) -> None:
+def print_explanation(
+    explained: dict[str, Any], limit: int | None = None, see_all: str = SEE_ALL
+) -> None:
     """One row per pool, the chosen ones first: why the job or service is (not) there; for a
-    training job also its cost there, compute and data transfer apart."""
+    training job also its cost there, compute and data transfer apart (the first `limit`)."""
     pools = sorted(explained["pools"], key=lambda r: not r["chosen"])
     costs = ["compute_yuan", "transfer_yuan"] if pools and "transfer_yuan" in pools[0] else []
     rows = [
@@ -114,4 +116,4 @@ def print_explanation(explained: dict[str, Any]) -> None:
     ]
     columns = ["pool", "GPU", "yuan/GPU-h", *(["compute yuan", "transfer yuan"] if costs else [])]
     title = f"Why {explained['job']} is where it is"
-    out.print(table(title, [*columns, "reasons"], rows))
+    out.print(table(title, [*columns, "reasons"], rows, limit, see_all))

@@ -132,7 +132,13 @@ def transition(status: JobStatus, event: JobEvent) -> Step[JobStatus]:
     """The step `event` takes from `status`; `InvalidTransitionError` says what is allowed."""
     step = TRANSITIONS.get((status, event))
     if step is None:
-        raise InvalidTransitionError(_refusal(f"a {status.value} job", status, event))
+        events = allowed_events(status)
+        if status in (S.RESERVED, S.RUNNING):  # its lines' events, as the job shows them
+            events = line_events(L(status.value))
+        raise InvalidTransitionError(
+            f"a {status.value} job cannot {event.value}; from {status.value} it may: "
+            f"{_listed(events)}"
+        )
     return step
 
 
@@ -142,20 +148,15 @@ def line_transition(
     """The step `event` takes a line from `status`; `line` names it in the error."""
     step = LINE_TRANSITIONS.get((status, event))
     if step is None:
-        allowed = ", ".join(e.value for e in line_events(status)) or "nothing (it is final)"
         raise InvalidTransitionError(
             f"{line} is {status.value}: it cannot {event.value}; from {status.value} it may: "
-            f"{allowed}"
+            f"{_listed(line_events(status))}"
         )
     return step
 
 
-def _refusal(what: str, status: JobStatus, event: JobEvent) -> str:
-    events = allowed_events(status)
-    if status in (S.RESERVED, S.RUNNING):  # its lines' events, as the job shows them
-        events = line_events(L(status.value))
-    allowed = ", ".join(e.value for e in events) or "nothing (it is final)"
-    return f"{what} cannot {event.value}; from {status.value} it may: {allowed}"
+def _listed(events: list[JobEvent]) -> str:
+    return ", ".join(e.value for e in events) or "nothing (it is final)"
 
 
 def job_status(lines: Iterable[LineStatus]) -> JobStatus:

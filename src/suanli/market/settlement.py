@@ -24,12 +24,10 @@ class LineParty:
     line_id: int
 
 
-def hold_line(party: LineParty, hold_fen: int) -> list[Entry]:
-    """The entry that sets a reserved line's price aside (none for a line that holds nothing,
-    which `suanli.market.billing.line_hold` never quotes)."""
-    if hold_fen <= 0:
-        return []
-    return [hold(party.buyer, hold_fen, party.job_id, line_id=party.line_id)]
+def hold_line(party: LineParty, hold_fen: int) -> Entry:
+    """The entry that sets a reserved line's price aside (`suanli.market.billing.line_hold`
+    never quotes a line that holds nothing)."""
+    return hold(party.buyer, hold_fen, party.job_id, line_id=party.line_id)
 
 
 def close_line(party: LineParty, held_fen: int, charged_fen: int, fee_bp: int) -> list[Entry]:

@@ -27,9 +27,7 @@ def expire_due(exchange: Exchange, job_ids: Sequence[str] | None = None) -> int:
     """Expire the lines that are due (of `job_ids`, else of any job); returns the jobs touched."""
     now = exchange.clock()
     with exchange.db.read() as session:
-        due = overdue_jobs(
-            session=session, now=now, job_ids=None if job_ids is None else [*job_ids]
-        )
+        due = overdue_jobs(session=session, now=now, job_ids=job_ids)
     for job_id in due:
         with exchange.db.write() as session:
             expire_job(session=session, job_id=job_id, now=now, new_id=exchange.new_id)

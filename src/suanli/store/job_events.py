@@ -28,7 +28,6 @@ from suanli.market.lifecycle import (
     JobEvent,
     JobStatus,
     LineStatus,
-    Step,
     job_status,
     line_transition,
 )
@@ -38,7 +37,7 @@ from suanli.store.accounts import Principal
 from suanli.store.ids import NewId
 from suanli.store.jobs import advance, get_job, set_status
 from suanli.store.ledger import post
-from suanli.store.quotes import all_lines, supersede_open_quotes
+from suanli.store.quotes import all_lines, supersede_open_quotes, visible_lines
 from suanli.store.reservations import release_capacity, reservation_of_job
 from suanli.store.tables import JobRow, LineBillRow, QuoteLineRow, QuoteRow, ReservationRow
 
@@ -61,15 +60,14 @@ def report(
     job = get_job(session=session, job_id=job_id, viewer=actor, for_update=True)
     _check_role(job, event, actor)
     reservation = reservation_of_job(session=session, job_id=job.id)
+    lines = [] if reservation is None else all_lines(session=session, quote_id=reservation.quote_id)
+    if reservation is not None:
+        _expire_overdue(session, job, reservation, lines, now, new_id)
     if reservation is None or JobStatus(job.status) not in (JobStatus.RESERVED, JobStatus.RUNNING):
         advance(session=session, job=job, event=event, now=now)  # refuses what it cannot do
         if event is JobEvent.CANCEL:
             supersede_open_quotes(session=session, job_id=job.id)
         return job
-    _expire_overdue(session, job, reservation, now, new_id)
-    if JobStatus(job.status) not in (JobStatus.RESERVED, JobStatus.RUNNING):
-        advance(session=session, job=job, event=event, now=now)  # every line expired: refused
-    lines = all_lines(session=session, quote_id=reservation.quote_id)
     moving = _lines_moved(job, lines, event, actor)
     _apply(session, job, reservation, lines, moving, event, now, new_id, usage)
     return job
@@ -83,16 +81,21 @@ def expire_job(*, session: Session, job_id: str, now: datetime, new_id: NewId) -
         return None
     job = session.get(JobRow, job_id, with_for_update=True, populate_existing=True)
     assert job is not None, "a reservation's job exists (foreign key)"
-    _expire_overdue(session, job, reservation, now, new_id)
+    lines = all_lines(session=session, quote_id=reservation.quote_id)
+    _expire_overdue(session, job, reservation, lines, now, new_id)
     return job
 
 
 def _expire_overdue(
-    session: Session, job: JobRow, reservation: ReservationRow, now: datetime, new_id: NewId
+    session: Session,
+    job: JobRow,
+    reservation: ReservationRow,
+    lines: list[QuoteLineRow],
+    now: datetime,
+    new_id: NewId,
 ) -> None:
     if reservation.start_by > now:
         return
-    lines = all_lines(session=session, quote_id=reservation.quote_id)
     due = [line for line in lines if line.status == LineStatus.RESERVED.value]
     if due:
         _apply(session, job, reservation, lines, due, JobEvent.EXPIRE, now, new_id, None)
@@ -120,16 +123,14 @@ def _lines_moved(
                 f"job {job.id!r} started on {len(started)} of its {len(lines)} lines, so it can "
                 "no longer be cancelled; its suppliers report those lines completed or failed"
             )
-    mine = lines if actor.role is not Role.SUPPLIER else _own(lines, actor)
+    mine = [
+        x for x in lines if actor.role is not Role.SUPPLIER or x.supplier_id == actor.account_id
+    ]
     moving = [line for line in mine if (LineStatus(line.status), event) in LINE_TRANSITIONS]
     if not moving:
         first = mine[0] if mine else lines[0]
         line_transition(LineStatus(first.status), event, f"line {first.id} of job {job.id!r}")
     return moving
-
-
-def _own(lines: list[QuoteLineRow], actor: Principal) -> list[QuoteLineRow]:
-    return [line for line in lines if line.supplier_id == actor.account_id]
 
 
 def _apply(
@@ -145,14 +146,14 @@ def _apply(
 ) -> None:
     """Move `moving` (some of the job's `lines`) by `event`, with the effects, then derive the
     job's status; the reservation is released once every line is final."""
-    steps = [line_transition(LineStatus(line.status), event) for line in moving]
-    released = [line for line, step in zip(moving, steps, strict=True) if _releases(step)]
+    steps = [(line, line_transition(LineStatus(line.status), event)) for line in moving]
+    released = [line for line, step in steps if Effect.RELEASE_CAPACITY in step.effects]
     release_capacity(session=session, lines=released)
     for effect in CLOSING:
-        closing = [m for m, step in zip(moving, steps, strict=True) if effect in step.effects]
+        closing = [line for line, step in steps if effect in step.effects]
         if closing:
             _close(session, job, closing, effect, now, new_id, usage)
-    for line, step in zip(moving, steps, strict=True):
+    for line, step in steps:
         line.status = step.to.value
         line.started_at = now if event is JobEvent.START else line.started_at
         line.ended_at = now if step.to in LINE_TERMINAL else line.ended_at
@@ -161,10 +162,6 @@ def _apply(
     if all(s in LINE_TERMINAL for s in statuses):
         reservation.status, reservation.released_at = "released", now
     session.flush()
-
-
-def _releases(step: Step[LineStatus]) -> bool:
-    return Effect.RELEASE_CAPACITY in step.effects
 
 
 def _close(
@@ -202,26 +199,24 @@ def _bill(
         charged_fen=charge.charged_fen,
         refunded_fen=line.cost_fen - charge.charged_fen,
         certified_gpu_hours=charge.certified_gpu_hours,
-        audit=None if audit is None or charge.certified_gpu_hours is None else dict(audit),
+        audit=None if audit is None else dict(audit),
         created_at=now,
     )
 
 
 def bills_of(
-    *, session: Session, job_id: str, viewer: Principal
+    *, session: Session, job: JobRow, viewer: Principal
 ) -> list[tuple[QuoteLineRow, LineBillRow]]:
-    """The bills of the job's closed lines that the viewer may see (a supplier: its own)."""
-    job = get_job(session=session, job_id=job_id, viewer=viewer)
+    """The bills of the job's closed lines that the viewer (who may see the job) may see: a
+    supplier its own."""
     query = (
         select(QuoteLineRow, LineBillRow)
         .join(LineBillRow, LineBillRow.line_id == QuoteLineRow.id)
         .where(LineBillRow.job_id == job.id)
         .order_by(QuoteLineRow.id)
     )
-    if viewer.role is Role.SUPPLIER:
-        query = query.where(QuoteLineRow.supplier_id == viewer.account_id)
-    rows = [(line, bill) for line, bill in session.execute(query)]
+    rows = [(line, bill) for line, bill in session.execute(visible_lines(query, viewer))]
     if not rows:
         hint = f"a job's lines are billed as they close; none of this job's has ({job.status})"
-        raise NotFoundError("bill of job", job_id, hint)
+        raise NotFoundError("bill of job", job.id, hint)
     return rows

@@ -17,6 +17,7 @@ from suanli.market.lifecycle import JobEvent, JobStatus, Step, transition
 from suanli.market.roles import Role
 from suanli.store.accounts import Principal
 from suanli.store.ids import NewId
+from suanli.store.quotes import visible_lines
 from suanli.store.tables import JobRow, QuoteLineRow, ReservationRow
 
 
@@ -115,9 +116,7 @@ def reserved_lines(
         .where(ReservationRow.job_id.in_(job_ids))
         .order_by(QuoteLineRow.id)
     )
-    if viewer.role is Role.SUPPLIER:
-        query = query.where(QuoteLineRow.supplier_id == viewer.account_id)
     grouped: dict[str, list[QuoteLineRow]] = {job_id: [] for job_id in job_ids}
-    for job_id, line in session.execute(query):
+    for job_id, line in session.execute(visible_lines(query, viewer)):
         grouped[job_id].append(line)
     return grouped

@@ -140,6 +140,8 @@ def list_entries(
     by_entry: dict[str, list[tuple[PostingRow, str | None]]] = {}
     for posting, owner in postings:
         by_entry.setdefault(posting.entry_id, []).append((posting, owner))
+    if owner_id is None:
+        return [EntryView(e, tuple(p for p, _ in by_entry.get(e.id, []))) for e in entries]
     buyers = _buyers(session, {e.job_id for e in entries if e.job_id})
     return [_view(e, by_entry.get(e.id, []), owner_id, buyers.get(e.job_id or "")) for e in entries]
 
@@ -152,11 +154,9 @@ def _buyers(session: Session, job_ids: set[str]) -> dict[str, str]:
 def _view(
     entry: LedgerEntryRow,
     postings: list[tuple[PostingRow, str | None]],
-    viewer: str | None,
+    viewer: str,
     buyer: str | None,
 ) -> EntryView:
-    if viewer is None:
-        return EntryView(entry, tuple(p for p, _ in postings))
+    """The postings `viewer` may see; the hidden ones sum to minus those (an entry sums to 0)."""
     shown = tuple(p for p, owner in postings if owner is not None and owner in (viewer, buyer))
-    hidden = sum(p.amount_fen for p, _ in postings) - sum(p.amount_fen for p in shown)
-    return EntryView(entry, shown, hidden)
+    return EntryView(entry, shown, -sum(p.amount_fen for p in shown))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
@@ -137,12 +137,20 @@ def all_lines(*, session: Session, quote_id: str) -> list[QuoteLineRow]:
     return list(session.scalars(query.order_by(QuoteLineRow.id)))
 
 
+AnySelect = TypeVar("AnySelect", bound=Select)  # type: ignore[type-arg]
+
+
+def visible_lines(query: AnySelect, viewer: Principal) -> AnySelect:
+    """`query` over quote lines, narrowed to those `viewer` may see: a supplier its own."""
+    if viewer.role is Role.SUPPLIER:
+        return query.where(QuoteLineRow.supplier_id == viewer.account_id)
+    return query
+
+
 def _lines(
     session: Session, quote_ids: list[str], viewer: Principal
 ) -> dict[str, tuple[QuoteLineRow, ...]]:
-    query = select(QuoteLineRow).where(QuoteLineRow.quote_id.in_(quote_ids))
-    if viewer.role is Role.SUPPLIER:
-        query = query.where(QuoteLineRow.supplier_id == viewer.account_id)
+    query = visible_lines(select(QuoteLineRow).where(QuoteLineRow.quote_id.in_(quote_ids)), viewer)
     grouped: dict[str, list[QuoteLineRow]] = {}
     for line in session.scalars(query.order_by(QuoteLineRow.id)):
         grouped.setdefault(line.quote_id, []).append(line)

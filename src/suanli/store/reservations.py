@@ -15,7 +15,7 @@ Steps (any failure raises, and the caller's transaction rolls everything back):
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import Select, select, update
@@ -56,8 +56,7 @@ def reserve(
     for line in view.lines:
         line.status = LineStatus.RESERVED.value
         party = LineParty(quote.buyer_id, line.supplier_id, job.id, line.id)
-        for entry in hold_line(party, line.cost_fen):
-            post(session=session, entry=entry, now=now, new_id=new_id)
+        post(session=session, entry=hold_line(party, line.cost_fen), now=now, new_id=new_id)
     row = ReservationRow(
         id=new_id("res"),
         quote_id=quote.id,
@@ -158,7 +157,7 @@ def list_reservations(
 
 
 def overdue_jobs(
-    *, session: Session, now: datetime, job_ids: list[str] | None = None, limit: int = 100
+    *, session: Session, now: datetime, job_ids: Sequence[str] | None = None, limit: int = 100
 ) -> list[str]:
     """Jobs (among `job_ids`, when given) with lines still reserved past their reservation's
     start deadline, oldest deadline first."""

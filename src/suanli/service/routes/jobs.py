@@ -111,7 +111,7 @@ def get_job(job_id: IdPath, exchange: ExchangeDep, principal: AnyoneDep) -> JobP
 def get_bill(job_id: IdPath, exchange: ExchangeDep, principal: AnyoneDep) -> BillPublic:
     with exchange.db.read() as session:
         job = repo.get_job(session=session, job_id=job_id, viewer=principal)
-        bills = bills_of(session=session, job_id=job_id, viewer=principal)
+        bills = bills_of(session=session, job=job, viewer=principal)
         return BillPublic.of(job, bills)
 
 
