@@ -1,5 +1,7 @@
 """The workload generator: seeded, shaped by the traces, and always valid."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -119,7 +121,7 @@ def test_services_use_trace_profiles_tiers_and_gpus_that_hold_the_weights(many_s
         )
         for m in s.allowed_gpu_models:
             assert s.model_weights_gb <= 8 * gpu_model(m).memory_gb
-        assert s.max_price_yuan_per_gpu_hour > 0
+        assert s.max_price_yuan_per_h100_decode_hour > 0
 
 
 def test_demand_by_region_is_roughly_proportional_to_the_weights(many_services):
@@ -173,7 +175,31 @@ def test_any_seed_size_and_preset_gives_a_valid_workload(seed, jobs, preset):
     w = generate_workload(preset, jobs, seed)  # the domain objects check their own invariants
     ids = [j.id for j in w.training_jobs] + [s.id for s in w.services]
     assert len(ids) == jobs == len(set(ids))
-    prices = [x.max_price_yuan_per_gpu_hour for x in (*w.training_jobs, *w.services)]
+    prices = [j.max_price_yuan_per_gpu_hour for j in w.training_jobs]
+    prices += [s.max_price_yuan_per_h100_decode_hour for s in w.services]
     assert all(p > 0 for p in prices)
     assert all(j.work_h100_gpu_hours > 0 for j in w.training_jobs)
     assert all(d.rps > 0 for s in w.services for d in s.demand)
+
+
+def test_spot_jobs_are_drawn_last_so_a_seed_keeps_its_jobs():
+    spot = replace(workload_preset("mixed"), preemptible_share=0.3)
+    plain, drawn = generate_workload("mixed", 2_000, 4), generate_workload(spot, 2_000, 4)
+    assert drawn.services == plain.services
+    unflagged = [replace(j, preemptible=False) for j in drawn.training_jobs]
+    assert unflagged == list(plain.training_jobs)
+    assert not any(j.preemptible for j in plain.training_jobs)
+    share = np.mean([j.preemptible for j in drawn.training_jobs])
+    assert share == pytest.approx(0.3, abs=0.04)
+    assert {(j.checkpoint_hours, j.on_preempt) for j in drawn.training_jobs} == {(1.0, "requeue")}
+
+
+def test_the_shipped_presets_have_no_spot_jobs_and_the_knobs_are_checked():
+    assert all(p.preemptible_share == 0.0 for p in PRESETS.values())
+    every = replace(workload_preset("training"), preemptible_share=1.0, checkpoint_hours=0.25)
+    jobs = generate_workload(every, 50, 2).training_jobs
+    assert all(j.preemptible and j.checkpoint_hours == 0.25 for j in jobs)
+    with pytest.raises(InvalidValueError, match=r"preemptible_share must be within 0\.\.1"):
+        replace(workload_preset("mixed"), preemptible_share=1.5)
+    with pytest.raises(InvalidValueError, match="checkpoint_hours must be > 0"):
+        replace(workload_preset("mixed"), checkpoint_hours=0.0)

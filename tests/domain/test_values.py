@@ -64,6 +64,18 @@ def test_value_objects_are_frozen():
         (lambda: site(pools=(pool(), pool())), "duplicate pool id 'p'"),
         (lambda: Region("r", "R", 0, 0, demand_weight=-1), "demand_weight"),
         (lambda: Pod("x", 1000, 1024, num_gpu=2, gpu_milli=500), "whole GPUs"),
+        (
+            lambda: TrainingJob("j", 8, 80.0, 10.0, 48.0, "r", checkpoint_hours=0.0),
+            "checkpoint_hours must be > 0, got 0.0",
+        ),
+        (
+            lambda: TrainingJob("j", 8, 80.0, 10.0, 48.0, "r", on_preempt="retry"),
+            "on_preempt must be one of requeue, fail, got 'retry'",
+        ),
+        (
+            lambda: InferenceService("s", 10.0, (), 10, 10, 20.0, -1.0),
+            "max_price_yuan_per_h100_decode_hour must be >= 0",
+        ),
         (lambda: Pod("x", 1000, 1024, num_gpu=9, gpu_milli=1000), "num_gpu"),
         (lambda: TrainingJob("j", 0, 10.0, 5.0, 24.0, "beijing"), "gpus must be > 0"),
         (
@@ -102,3 +114,10 @@ def test_derived_quantities():
     assert net.site("a").is_hub is False
     with pytest.raises(SuanliError, match="unknown site 'zz'; known: a"):
         net.site("zz")
+
+
+def test_a_training_job_is_reserved_and_requeued_unless_it_says_otherwise():
+    job = TrainingJob("j", 8, 800.0, 10.0, 48.0, "beijing")
+    assert (job.preemptible, job.checkpoint_hours, job.on_preempt) == (False, 1.0, "requeue")
+    spot = dataclasses.replace(job, preemptible=True, checkpoint_hours=0.5, on_preempt="fail")
+    assert (spot.preemptible, spot.checkpoint_hours, spot.on_preempt) == (True, 0.5, "fail")

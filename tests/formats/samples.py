@@ -71,7 +71,7 @@ inference_services:
     input_tokens_per_request: 1020
     output_tokens_per_request: 129
     latency_slo_rtt_ms: 30.0
-    max_price_yuan_per_gpu_hour: 10.0
+    max_price_yuan_per_h100_decode_hour: 10.0
 pods:
   - {id: openb-pod-0001, cpu_milli: 6000, memory_mib: 12288, num_gpu: 1, gpu_milli: 460}
   - {id: openb-pod-0002, cpu_milli: 8000, memory_mib: 16384, num_gpu: 2, gpu_milli: 1000}

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import hypothesis.strategies as st
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from suanli.catalog import gpu_models
 from suanli.domain import (
+    ON_PREEMPT,
     Fabric,
     GpuPool,
     InferenceService,
@@ -35,7 +38,7 @@ from suanli.formats import (
 )
 from suanli.units import fiber_rtt_floor_ms, great_circle_km
 
-from .samples import NETWORK, WORKLOAD
+from .samples import NETWORK, WORKLOAD, edit
 
 FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -121,6 +124,9 @@ def workloads(draw: st.DrawFn) -> Workload:
             draw(floats(0, 1e5)),
             draw(model_lists()),
             draw(floats(0, 1e3)),
+            draw(st.booleans()),
+            draw(floats(1e-3, 1e3)),
+            draw(st.sampled_from(ON_PREEMPT)),
         )
         for j in names[:split]
     ]
@@ -210,15 +216,43 @@ def test_workload_defaults_are_left_out(tmp_path: Path) -> None:
     w = workload_from_text(WORKLOAD)
     data = workload_to_dict(w)
     assert "submit_hour" not in data["training_jobs"][0]
+    assert not {"preemptible", "checkpoint_hours", "on_preempt"} & set(data["training_jobs"][0])
     assert "allowed_gpu_models" not in data["inference_services"][0]
     dump(data, tmp_path / "w.json")
     assert load_workload(tmp_path / "w.json") == w
 
 
 def test_dump_refuses_an_unknown_suffix(tmp_path: Path) -> None:
-    import pytest
-
     from suanli.errors import InvalidValueError
 
     with pytest.raises(InvalidValueError, match=r"use \.yaml, \.yml, \.json"):
         dump({}, tmp_path / "x.txt")
+
+
+def test_an_old_service_limit_is_converted_and_written_as_the_new_one() -> None:
+    """140 GB of weights, any GPU: the old generator priced it on the RTX 4090 (the cheapest rent
+    of the models that hold it), whose decode is 1.0 / 3.35 of an H100's."""
+    old = edit(WORKLOAD, ("max_price_yuan_per_h100_decode_hour", "max_price_yuan_per_gpu_hour"))
+    (service,) = workload_from_text(old).services
+    assert service.max_price_yuan_per_h100_decode_hour == pytest.approx(10.0 * 3.35 / 1.0)
+    text = dumps_yaml(workload_to_dict(workload_from_text(old)))
+    assert "max_price_yuan_per_h100_decode_hour: 33.5" in text
+    assert "max_price_yuan_per_gpu_hour" not in text.split("inference_services")[1]
+    h20 = edit(
+        old,
+        (
+            "    latency_slo_rtt_ms: 30.0\n",
+            "    latency_slo_rtt_ms: 30.0\n    allowed_gpu_models: [H20]\n",
+        ),
+    )
+    (service,) = workload_from_text(h20).services
+    assert service.max_price_yuan_per_h100_decode_hour == pytest.approx(10.0 * 3.35 / 4.0)
+
+
+def test_spot_attributes_are_written_when_set() -> None:
+    w = workload_from_text(WORKLOAD)
+    spot = replace(w.training_jobs[0], preemptible=True, checkpoint_hours=0.5, on_preempt="fail")
+    data = workload_to_dict(replace(w, training_jobs=(spot,)))
+    job = data["training_jobs"][0]
+    assert (job["preemptible"], job["checkpoint_hours"], job["on_preempt"]) == (True, 0.5, "fail")
+    assert workload_from_text(dumps_yaml(data)).training_jobs == (spot,)

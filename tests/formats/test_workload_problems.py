@@ -21,7 +21,7 @@ def test_unknown_field_with_a_guess(check_workload: Check) -> None:
     assert unknown == (
         "F:5: training_jobs[0].gpu: unknown field 'gpu' (did you mean 'gpus'?); allowed: id, gpus, "
         "work_h100_gpu_hours, max_price_yuan_per_gpu_hour, deadline_hours, data_region, "
-        "data_size_gb, allowed_gpu_models, submit_hour"
+        "data_size_gb, allowed_gpu_models, submit_hour, preemptible, checkpoint_hours, on_preempt"
     )
 
 
@@ -118,4 +118,36 @@ def test_many_problems_at_once(check_workload: Check) -> None:
         "F:15: inference_services[0].demand_rps.tokyo",
         "F:20: pods[0].colour",
         "F:21: pods[1].gpu_milli",
+    ]
+
+
+NEW_LIMIT = "    max_price_yuan_per_h100_decode_hour: 10.0\n"
+OLD_LIMIT = "    max_price_yuan_per_gpu_hour: 10.0\n"
+
+
+def test_a_service_with_both_limits_is_told_which_to_keep(check_workload: Check) -> None:
+    assert check_workload((NEW_LIMIT, NEW_LIMIT + OLD_LIMIT)) == [
+        "F:20: inference_services[0].max_price_yuan_per_gpu_hour: give one max price: keep "
+        "max_price_yuan_per_h100_decode_hour (yuan per H100-equivalent decode GPU-hour) and "
+        "delete max_price_yuan_per_gpu_hour (the per-GPU-hour limit of older files)"
+    ]
+
+
+def test_a_service_without_a_limit(check_workload: Check) -> None:
+    assert check_workload((NEW_LIMIT, "")) == [
+        "F:13: inference_services[0].max_price_yuan_per_h100_decode_hour: missing required "
+        "field 'max_price_yuan_per_h100_decode_hour' (yuan per H100-equivalent decode GPU-hour)"
+    ]
+
+
+def test_an_old_per_gpu_hour_limit_is_still_valid(check_workload: Check) -> None:
+    assert check_workload((NEW_LIMIT, OLD_LIMIT)) == []
+
+
+def test_bad_spot_attributes(check_workload: Check) -> None:
+    spot = "    preemptible: yes please\n    checkpoint_hours: 0\n    on_preempt: retry\n"
+    assert check_workload(("    data_size_gb: 500.0\n", "    data_size_gb: 500.0\n" + spot)) == [
+        "F:11: training_jobs[0].preemptible: must be true or false, got 'yes please'",
+        "F:12: training_jobs[0].checkpoint_hours: must be > 0, got 0",
+        "F:13: training_jobs[0].on_preempt: must be one of requeue, fail; got 'retry'",
     ]

@@ -93,7 +93,7 @@ def random_service(rng: np.random.Generator, i: int, regions: list[str]) -> Infe
         input_tokens_per_request=tokens[0],
         output_tokens_per_request=tokens[1],
         latency_slo_rtt_ms=float(rng.choice([5.0, 20.0, 40.0])),
-        max_price_yuan_per_gpu_hour=round(float(rng.uniform(2, 16)), 2),
+        max_price_yuan_per_h100_decode_hour=round(float(rng.uniform(2, 16)), 2),
         allowed_gpu_models=_allowed(rng),
     )
 

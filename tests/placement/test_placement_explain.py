@@ -29,7 +29,7 @@ CHAT = InferenceService(
     input_tokens_per_request=1020,
     output_tokens_per_request=129,
     latency_slo_rtt_ms=5.0,
-    max_price_yuan_per_gpu_hour=15.0,
+    max_price_yuan_per_h100_decode_hour=15.0,
 )
 HUGE = InferenceService(
     id="huge",
@@ -38,7 +38,7 @@ HUGE = InferenceService(
     input_tokens_per_request=1020,
     output_tokens_per_request=129,
     latency_slo_rtt_ms=50.0,
-    max_price_yuan_per_gpu_hour=15.0,
+    max_price_yuan_per_h100_decode_hour=15.0,
     allowed_gpu_models=("A800",),
 )
 ASCEND = TrainingJob("ascend", 8, 10.0, 20.0, 100.0, "beijing", 0.0, ("910B",))

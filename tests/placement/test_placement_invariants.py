@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from placement_cases import random_instance
 
-from suanli.catalog import canonical_gpu_name
+from suanli.catalog import canonical_gpu_name, decode_h100_equivalent
 from suanli.domain import Workload
 from suanli.network import LatencyModel
 from suanli.placement import POLICIES, Plan, Problem, Snapshot, SolverOptions, plan
@@ -61,7 +61,8 @@ def check_services(
         demand = {d.region: d.rps for d in svc.demand}
         assert r.replicas > 0 and r.gpus_per_replica <= snapshot.gpus_per_node[i]
         assert _allowed(svc.allowed_gpu_models, r.gpu_model)
-        assert snapshot.price[i] <= svc.max_price_yuan_per_gpu_hour + TOL
+        limit = svc.max_price_yuan_per_h100_decode_hour * decode_h100_equivalent(r.gpu_model)
+        assert snapshot.price[i] <= limit + TOL
         load = 0.0
         for region, share in r.region_share.items():
             assert latency.rtt(r.site, region) <= svc.latency_slo_rtt_ms + TOL

@@ -28,7 +28,7 @@ CHAT = InferenceService(
     input_tokens_per_request=1020,
     output_tokens_per_request=129,
     latency_slo_rtt_ms=5.0,
-    max_price_yuan_per_gpu_hour=15.0,
+    max_price_yuan_per_h100_decode_hour=15.0,
 )
 # 8 GPUs for 100 h, worth 12,000 yuan at its max price: more than the service in either pool
 TRAIN = TrainingJob("train", 8, 800.0, 15.0, 200.0, "shanghai", 0.0)
@@ -52,11 +52,12 @@ def test_capacity_taken_by_work_worth_more() -> None:
 
 
 def test_price_above_the_buyers_max() -> None:
-    cheap = replace(CHAT, max_price_yuan_per_gpu_hour=8.0)
+    cheap = replace(CHAT, max_price_yuan_per_h100_decode_hour=8.0)
     reason = _reason(Snapshot.of(NET), Workload("w", services=(cheap,)))
     assert reason == (
         "shanghai: 0.500 of 0.500 rps unserved: of 2 pools within the 5 ms SLO: "
-        "price above max 8.00 at 2 (cheapest 10.00)"
+        "price above max at 2 (nearest sh-h100: price 10.00 > max 8.00 = 8 per H100 decode hour "
+        "× 1.000 for H100)"
     )
 
 
@@ -99,7 +100,7 @@ def test_rtt_and_price_just_over_their_limits_read_as_over() -> None:
     latency = LatencyModel(NET)
     rtt = latency.rtt("sh", "shanghai")
     slo = rtt - 0.04  # e.g. 1.04 ms against an SLO of 1.00: "1.0 exceeds 1.0" before
-    tight = replace(CHAT, latency_slo_rtt_ms=slo, max_price_yuan_per_gpu_hour=9.996)
+    tight = replace(CHAT, latency_slo_rtt_ms=slo, max_price_yuan_per_h100_decode_hour=9.996)
     work = Workload("w", services=(tight,))
     snapshot = Snapshot.of(NET)
     rows = explain("chat", snapshot, work, plan(snapshot, work, latency), latency)
@@ -107,4 +108,7 @@ def test_rtt_and_price_just_over_their_limits_read_as_over() -> None:
     shown_rtt, shown_slo = f"{rtt:.2f}", f"{slo:.2f}"
     assert float(shown_rtt) > float(shown_slo)
     assert f"RTT {shown_rtt} ms from shanghai exceeds SLO {shown_slo} ms" in reasons["sh-h100"]
-    assert "price 10.000 > max 9.996" in reasons["sh-h100"]
+    assert (
+        "price 10.000 > max 9.996 = 9.996 per H100 decode hour × 1.000 for H100"
+        in reasons["sh-h100"]
+    )

@@ -54,7 +54,7 @@ def test_help_has_an_example(command: list[str]) -> None:
 
 def test_create_key_prints_a_key_once_and_stores_its_hash(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'x.db'}"
-    assert run("db", "upgrade", "--db", url, "--json")["revision"] == head_revision() == "0003"
+    assert run("db", "upgrade", "--db", url, "--json")["revision"] == head_revision() == "0004"
     first = run("admin", "create-key", "--role", "buyer", "--name", "b", "--db", url, "--json")
     second = run("admin", "create-key", "--role", "buyer", "--name", "b", "--db", url, "--json")
     assert first["api_key"].startswith("sk_buyer_") and first["api_key"] != second["api_key"]
@@ -108,4 +108,4 @@ def test_serve_migrates_then_runs_uvicorn(tmp_path: Path, monkeypatch: pytest.Mo
     run("serve", "--db", url, "--port", "9999")
     assert calls[0]["port"] == 9999 and calls[0]["host"] == "127.0.0.1"
     assert calls[0]["app"].title == "suanli exchange"
-    assert run("db", "upgrade", "--db", url, "--json")["revision"] == head_revision() == "0003"
+    assert run("db", "upgrade", "--db", url, "--json")["revision"] == head_revision() == "0004"

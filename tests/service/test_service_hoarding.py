@@ -160,7 +160,7 @@ def shared_service() -> dict[str, Any]:
         "input_tokens_per_request": 500,
         "output_tokens_per_request": 200,
         "latency_slo_rtt_ms": 10,
-        "max_price_yuan_per_gpu_hour": 40,
+        "max_price_yuan_per_h100_decode_hour": 40,
     }
     return {"format": FORMAT, "name": "w", "inference_services": [service]}
 

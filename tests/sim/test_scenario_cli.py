@@ -6,6 +6,7 @@ own so that it is tested whether or not the group has it yet.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import typer
@@ -64,7 +65,7 @@ def test_an_unknown_name_lists_the_shipped_scenarios(capsys, tmp_path, monkeypat
     err = capsys.readouterr().err
     assert err == (
         "error: unknown shipped scenario 'inference-shfit'; known: training-boom, "
-        "inference-shift, outage, trace-replay\n"
+        "inference-shift, outage, trace-replay, price-fall\n"
     )
 
 
@@ -75,3 +76,18 @@ def test_the_headline_reads_as_figures(tmp_path: Path, capsys) -> None:
     assert cells["hours"] == "3"
     assert cells["utilization"].endswith("%")
     assert cells["jobs_finished"].replace(",", "").isdigit()
+
+
+def test_compare_shows_each_pricing_mode_side_by_side(capsys, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    args = ["sim", "compare", "outage", "--hours", "3", "--pricing", "fixed,auction", "--json"]
+    assert run(args) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert list(figures) == ["fixed", "auction"]
+    assert figures["fixed"]["pricing"] == "fixed" and figures["auction"]["pricing"] == "auction"
+    assert figures["fixed"]["revenue_yuan"] > 0
+
+
+def test_an_unknown_pricing_mode_is_refused_before_anything_runs(capsys) -> None:
+    assert run(["sim", "compare", "outage", "--pricing", "fixed,bidding"]) == 2
+    assert "--pricing takes one of fixed, posted, auction; got 'bidding'" in capsys.readouterr().err

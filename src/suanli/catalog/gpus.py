@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from suanli.catalog.tables import flag, read_table
-from suanli.domain import GpuModel
+from suanli.domain import H100, GpuModel
 from suanli.errors import UnknownNameError
 
 
@@ -49,3 +49,18 @@ def canonical_gpu_name(name: str) -> str:
 def gpu_model(name: str) -> GpuModel:
     """The catalog model for a name or alias; raises `UnknownNameError` listing known ones."""
     return gpu_models()[canonical_gpu_name(name)]
+
+
+def training_h100_equivalent(name: str) -> float:
+    """H100s that one GPU of model `name` is worth for training: its `tflops_bf16_dense` over
+    the H100's (`gpu_models` table; DOMAIN.md §3: training throughput scales with dense tensor
+    TFLOPS). A job's `work_h100_gpu_hours` take work / this raw GPU-hours on that model."""
+    return gpu_model(name).training_speed_vs(gpu_model(H100))
+
+
+def decode_h100_equivalent(name: str) -> float:
+    """H100s that one GPU of model `name` is worth for LLM decode: its `memory_bandwidth_tb_s`
+    over the H100's (`gpu_models` table; DOMAIN.md §3: decode streams the weights once per
+    step, so it scales with memory bandwidth). A price per H100-equivalent decode GPU-hour
+    times this is a price per raw GPU-hour of that model."""
+    return gpu_model(name).decode_speed_vs(gpu_model(H100))

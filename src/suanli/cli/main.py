@@ -10,7 +10,7 @@ from rich.text import Text
 from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from suanli import __version__
-from suanli.cli import demo, meter, network, place, schema, serve, sim, workload
+from suanli.cli import demo, market, meter, network, place, schema, serve, sim, workload
 from suanli.cli.output import err
 from suanli.errors import InvalidFileError, SuanliError
 
@@ -54,6 +54,7 @@ app.add_typer(network.app, name="network")
 app.add_typer(workload.app, name="workload")
 app.add_typer(sim.app, name="sim")
 app.add_typer(meter.app, name="meter")
+app.add_typer(market.app, name="market")
 app.add_typer(serve.db_app, name="db")
 app.add_typer(serve.admin_app, name="admin")
 network.app.command(name="load")(serve.network_load)

@@ -18,6 +18,7 @@ from suanli.traces import load_openb_nodes, load_openb_pods, trace_file
 
 app = typer.Typer(help="Simulate the network on real traces.", no_args_is_help=True)
 app.command(name="run")(sim_run.run_scenario_command)
+app.command(name="compare")(sim_run.compare_command)
 
 OPENB = "alibaba-openb-gpu-v2023/"
 

@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import typer
 
-from suanli.cli.output import err, out, table
+from suanli.cli.output import emit_json, err, out, table
+from suanli.errors import InvalidValueError
 from suanli.formats import ScenarioSpec
+from suanli.formats.scenario_spec import PRICING_MODES
 from suanli.sim.kernel import JsonLinesLog
 from suanli.sim.scenario import (
     SHIPPED,
@@ -42,6 +45,12 @@ def run_scenario_command(
         help="Run only the first HOURS of the scenario (a quick look).",
         show_default="the whole scenario",
     ),
+    pricing: str | None = typer.Option(
+        None,
+        "--pricing",
+        help=f"Price with this mode instead of the scenario's: {', '.join(PRICING_MODES)}.",
+        show_default="the scenario's (fixed unless it says)",
+    ),
     log_events: bool = typer.Option(
         False, "--log-events", help=f"Also write every event to {EVENT_LOG} (JSON lines)."
     ),
@@ -58,11 +67,13 @@ def run_scenario_command(
 
       suanli sim run inference-shift --hours 24
 
+      suanli sim run inference-shift --pricing posted --hours 24
+
       suanli sim run my-scenario.yaml --out runs/my --json
 
       suanli schema scenario --out scenario.schema.json
     """
-    spec = _spec(scenario, hours)
+    spec = scenario_spec(scenario, hours, pricing)
     folder = out_dir or Path(tempfile.mkdtemp(prefix=f"suanli-sim-{spec.name}-"))
     folder.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
@@ -79,8 +90,15 @@ def run_scenario_command(
     _print(result, files, time.perf_counter() - started)
 
 
-def _spec(scenario: str, hours: float | None) -> ScenarioSpec:
+def scenario_spec(scenario: str, hours: float | None, pricing: str | None) -> ScenarioSpec:
+    """The named or given scenario, cut to `hours`, priced in `pricing` mode when given."""
     spec = load_named(scenario)
+    if pricing is not None:
+        if pricing not in PRICING_MODES:
+            raise InvalidValueError(
+                f"--pricing takes one of {', '.join(PRICING_MODES)}; got {pricing!r}"
+            )
+        spec = replace(spec, pricing=replace(spec.pricing, mode=pricing))
     return spec if hours is None else shortened(spec, hours)
 
 
@@ -102,3 +120,42 @@ def _print(result: ScenarioResult, files: list[Path], seconds: float) -> None:
     out.print(f"{result.events:,} events in {seconds:.1f} s; files in {files[0].parent}:")
     for f in files:
         out.print(f"  {f.name}")
+
+
+def compare_command(
+    scenario: str = typer.Argument(
+        ..., help=f"Scenario file (.yaml or .json), or a shipped name: {', '.join(SHIPPED)}."
+    ),
+    pricing: str = typer.Option(
+        ",".join(PRICING_MODES), "--pricing", help="Pricing modes to compare, a comma list."
+    ),
+    hours: float | None = typer.Option(
+        None, "--hours", help="Run only the first HOURS.", show_default="the whole scenario"
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the figures per mode as JSON."),
+) -> None:
+    """Run one scenario under several pricing modes and show their headline figures side by
+    side: where training ran, how much inference was served within its SLO, remote against
+    near-demand utilization, revenue and fees.
+
+    Examples:
+
+      suanli sim compare inference-shift --hours 24
+
+      suanli sim compare price-fall --pricing fixed,posted --json
+    """
+    modes = [m.strip() for m in pricing.split(",") if m.strip()]
+    if not modes:
+        raise InvalidValueError(f"--pricing takes a comma list of {', '.join(PRICING_MODES)}")
+    specs = [scenario_spec(scenario, hours, mode) for mode in modes]  # every mode checked first
+    figures: dict[str, dict[str, Any]] = {}
+    for mode, spec in zip(modes, specs, strict=True):
+        with err.status(f"simulating {spec.name} for {spec.duration_hours:g} hours, {mode}"):
+            figures[mode] = headline(run_scenario(spec))
+    if as_json:
+        emit_json(figures)
+        return
+    keys = [k for k in figures[modes[0]] if k not in ("scenario", "pricing")]
+    rows = [[k, *(_shown(k, figures[m][k]) for m in modes)] for k in keys]
+    name = figures[modes[0]]["scenario"]
+    out.print(table(f"Scenario {name} by pricing mode", ["figure", *modes], rows))

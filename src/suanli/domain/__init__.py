@@ -3,10 +3,24 @@
 from suanli.domain.gpu import H100, Fabric, GpuModel
 from suanli.domain.network import LatencyParams, Network, RttOverride
 from suanli.domain.site import GpuPool, Region, Site
-from suanli.domain.work import InferenceService, Pod, RegionDemand, TrainingJob, Workload
+from suanli.domain.work import (
+    CHECKPOINT_HOURS,
+    FAIL,
+    ON_PREEMPT,
+    REQUEUE,
+    InferenceService,
+    Pod,
+    RegionDemand,
+    TrainingJob,
+    Workload,
+)
 
 __all__ = [
+    "CHECKPOINT_HOURS",
+    "FAIL",
     "H100",
+    "ON_PREEMPT",
+    "REQUEUE",
     "Fabric",
     "GpuModel",
     "GpuPool",

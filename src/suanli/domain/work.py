@@ -7,6 +7,15 @@ from dataclasses import dataclass
 from suanli.domain.checks import non_negative, positive, require, unique
 from suanli.units import MILLI
 
+CHECKPOINT_HOURS = 1.0
+"""Assumption: a training job checkpoints once an hour (common practice for large runs: a save
+costs minutes, so an hour bounds the lost work without slowing the run much)."""
+
+REQUEUE, FAIL = "requeue", "fail"
+ON_PREEMPT = (REQUEUE, FAIL)
+"""What a preempted spot job asks for: wait for GPUs again (from its last checkpoint), or end
+as failed."""
+
 
 @dataclass(frozen=True, slots=True)
 class TrainingJob:
@@ -14,6 +23,10 @@ class TrainingJob:
 
     `work_h100_gpu_hours` is the work measured on H100s; slower models need proportionally more
     GPU-hours. `deadline_hours` counts from `submit_hour`. An empty `allowed_gpu_models` means any.
+
+    A `preemptible` (spot) job runs at the spot price and may be preempted when reserved work
+    needs its GPUs; it then loses the work done since its last checkpoint (one every
+    `checkpoint_hours`) and is requeued or fails, as `on_preempt` says.
     """
 
     id: str
@@ -25,6 +38,9 @@ class TrainingJob:
     data_size_gb: float = 0.0
     allowed_gpu_models: tuple[str, ...] = ()
     submit_hour: float = 0.0
+    preemptible: bool = False
+    checkpoint_hours: float = CHECKPOINT_HOURS
+    on_preempt: str = REQUEUE
 
     def __post_init__(self) -> None:
         require(bool(self.id), "job id must not be empty")
@@ -34,6 +50,11 @@ class TrainingJob:
         positive("deadline_hours", self.deadline_hours)
         non_negative("data_size_gb", self.data_size_gb)
         non_negative("submit_hour", self.submit_hour)
+        positive("checkpoint_hours", self.checkpoint_hours)
+        require(
+            self.on_preempt in ON_PREEMPT,
+            f"on_preempt must be one of {', '.join(ON_PREEMPT)}, got {self.on_preempt!r}",
+        )
 
     @property
     def h100_hours(self) -> float:
@@ -54,7 +75,13 @@ class RegionDemand:
 
 @dataclass(frozen=True, slots=True)
 class InferenceService:
-    """A model served to users in several regions, each request within an RTT budget."""
+    """A model served to users in several regions, each request within an RTT budget.
+
+    The buyer's limit is a price per unit of work: `max_price_yuan_per_h100_decode_hour` yuan
+    per H100-equivalent decode GPU-hour, so a pool of model m may charge at most
+    limit × `catalog.decode_h100_equivalent(m)` per raw GPU-hour (an H20 more than an H100,
+    an RTX 4090 less), and a card that serves more requests per hour may charge more.
+    """
 
     id: str
     model_weights_gb: float
@@ -62,7 +89,7 @@ class InferenceService:
     input_tokens_per_request: int
     output_tokens_per_request: int
     latency_slo_rtt_ms: float
-    max_price_yuan_per_gpu_hour: float
+    max_price_yuan_per_h100_decode_hour: float
     allowed_gpu_models: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
@@ -72,7 +99,9 @@ class InferenceService:
         non_negative("input_tokens_per_request", self.input_tokens_per_request)
         positive("output_tokens_per_request", self.output_tokens_per_request)
         positive("latency_slo_rtt_ms", self.latency_slo_rtt_ms)
-        non_negative("max_price_yuan_per_gpu_hour", self.max_price_yuan_per_gpu_hour)
+        non_negative(
+            "max_price_yuan_per_h100_decode_hour", self.max_price_yuan_per_h100_decode_hour
+        )
 
     @property
     def total_rps(self) -> float:

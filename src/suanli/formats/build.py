@@ -11,7 +11,10 @@ from contextlib import contextmanager
 from typing import Any
 
 from suanli.catalog import canonical_gpu_name
+from suanli.catalog.workloads import limit_from_gpu_hour_limit
 from suanli.domain import (
+    CHECKPOINT_HOURS,
+    REQUEUE,
     Fabric,
     GpuPool,
     InferenceService,
@@ -27,6 +30,7 @@ from suanli.domain import (
 )
 from suanli.errors import SuanliError
 from suanli.formats.report import Path
+from suanli.formats.workload_checks import OLD_SERVICE_LIMIT, SERVICE_LIMIT
 
 Data = Mapping[str, Any]
 
@@ -128,21 +132,33 @@ def _job(path: Path, j: Data) -> TrainingJob:
             data_size_gb=float(j.get("data_size_gb", 0.0)),
             allowed_gpu_models=_models(j),
             submit_hour=float(j.get("submit_hour", 0.0)),
+            preemptible=bool(j.get("preemptible", False)),
+            checkpoint_hours=float(j.get("checkpoint_hours", CHECKPOINT_HOURS)),
+            on_preempt=str(j.get("on_preempt", REQUEUE)),
         )
 
 
 def _service(path: Path, s: Data) -> InferenceService:
     with at(path):
+        weights_gb, allowed = float(s["model_weights_gb"]), _models(s)
         return InferenceService(
             id=s["id"],
-            model_weights_gb=float(s["model_weights_gb"]),
+            model_weights_gb=weights_gb,
             demand=tuple(RegionDemand(k, float(v)) for k, v in s["demand_rps"].items()),
             input_tokens_per_request=int(s["input_tokens_per_request"]),
             output_tokens_per_request=int(s["output_tokens_per_request"]),
             latency_slo_rtt_ms=float(s["latency_slo_rtt_ms"]),
-            max_price_yuan_per_gpu_hour=float(s["max_price_yuan_per_gpu_hour"]),
-            allowed_gpu_models=_models(s),
+            max_price_yuan_per_h100_decode_hour=_service_limit(s, weights_gb, allowed),
+            allowed_gpu_models=allowed,
         )
+
+
+def _service_limit(s: Data, weights_gb: float, allowed: tuple[str, ...]) -> float:
+    """The limit per H100-equivalent decode GPU-hour; an older file's per-GPU-hour limit is
+    converted by the catalog's rule (`limit_from_gpu_hour_limit`)."""
+    if SERVICE_LIMIT in s:
+        return float(s[SERVICE_LIMIT])
+    return limit_from_gpu_hour_limit(float(s[OLD_SERVICE_LIMIT]), weights_gb, allowed)
 
 
 def _pod(path: Path, p: Data) -> Pod:

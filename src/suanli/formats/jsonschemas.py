@@ -1,4 +1,5 @@
-"""The published JSON Schemas (draft 2020-12) of the network, workload and scenario files."""
+"""The published JSON Schemas (draft 2020-12) of the network, workload, scenario and orders
+files."""
 
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ from jsonschema import Draft202012Validator
 
 from suanli.errors import UnknownNameError
 
-SCHEMA_NAMES = ("network", "workload", "scenario")
+SCHEMA_NAMES = ("network", "workload", "scenario", "orders")
 
 FORMATS = {
     "network": "suanli.network/v1",
     "workload": "suanli.workload/v1",
     "scenario": "suanli.scenario/v1",
+    "orders": "suanli.orders/v1",
 }
 """The `format` value that starts each kind of file."""
 

@@ -18,6 +18,7 @@ from suanli.formats.scenario_spec import (
     InferenceSpec,
     NetworkSource,
     NewSite,
+    PricingSpec,
     ScenarioSpec,
     WorkloadSource,
 )
@@ -39,6 +40,7 @@ def scenario_from_data(data: Data, base_dir: FilePath) -> ScenarioSpec:
             placement_policy=data.get("placement_policy", "greedy"),
             time_limit_s=float(data.get("time_limit_s", 5.0)),
             inference=InferenceSpec(**_values(data.get("inference", {}), base_dir)),
+            pricing=_pricing(data.get("pricing", {}), base_dir),
             events=tuple(_event(("events", i), e) for i, e in enumerate(data.get("events", []))),
         )
 
@@ -54,6 +56,14 @@ def _values(obj: Data, base_dir: FilePath) -> dict[str, Any]:
         else:
             out[key] = float(value)
     return out
+
+
+def _pricing(obj: Data, base_dir: FilePath) -> PricingSpec:
+    policy = obj.get("policy")
+    return PricingSpec(
+        mode=obj.get("mode", "fixed"),
+        policy=None if policy is None else str((base_dir / policy).resolve()),
+    )
 
 
 def _event(path: tuple[str | int, ...], e: Data) -> EventSpec:

@@ -27,7 +27,7 @@ def scenario_to_dict(spec: ScenarioSpec) -> Doc:
             doc["events"] = [_event(e) for e in value]
         elif f.name == "workload":
             doc["workload"] = [_plain(w, SOURCE_FIELDS[w.kind]) for w in value]
-        elif f.name in ("network", "inference"):
+        elif f.name in ("network", "inference", "pricing"):
             doc[f.name] = _plain(value)
         else:
             doc[f.name] = value

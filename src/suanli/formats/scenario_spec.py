@@ -80,6 +80,10 @@ class WorkloadSource:
     rps_scale: float = field(
         default=1.0, metadata=_h("inference trace: the trace's requests/s × this")
     )
+    preemptible_share: float | None = field(
+        default=None,
+        metadata=_h("generator: share of training jobs that run at the spot price (default 0)"),
+    )
 
     @property
     def kind(self) -> str:
@@ -88,7 +92,7 @@ class WorkloadSource:
 
 
 SOURCE_FIELDS: dict[str, tuple[str, ...]] = {
-    "preset": ("preset", "jobs", "seed", "start_hour", "span_hours"),
+    "preset": ("preset", "jobs", "seed", "start_hour", "span_hours", "preemptible_share"),
     "path": ("path", "start_hour", "span_hours"),
     "training trace": ("trace", "seed", "start_hour", "span_hours", "scale", "time_scale"),
     "inference trace": ("trace", "seed", "start_hour", "rps_scale"),
@@ -113,6 +117,21 @@ class InferenceSpec:
     )
     peak_hour: float = field(
         default=21.0, metadata=_h("local hour of the daily peak (hour 0 of the run is midnight)")
+    )
+
+
+PRICING_MODES = ("fixed", "posted", "auction")
+"""Pricing modes a scenario may name (`suanli.market.pricing.PricingMode`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PricingSpec:
+    """How the run prices GPU-hours: a pricing policy file (default the packaged one) and the
+    mode it runs in (`suanli.market.pricing`)."""
+
+    mode: str = field(default="fixed", metadata=_h("fixed, posted or auction"))
+    policy: str | None = field(
+        default=None, metadata=_h("pricing policy file (default: the packaged policy)")
     )
 
 
@@ -198,6 +217,9 @@ class ScenarioSpec:
         default=5.0, metadata=_h("seconds the optimal policy may spend per solver stage")
     )
     inference: InferenceSpec = field(default_factory=InferenceSpec, metadata=_h("inference demand"))
+    pricing: PricingSpec = field(
+        default_factory=PricingSpec, metadata=_h("how GPU-hours are priced")
+    )
     events: tuple[EventSpec, ...] = field(default=(), metadata=_h("timed events"))
 
     @property

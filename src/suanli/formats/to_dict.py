@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from suanli.domain import (
+    CHECKPOINT_HOURS,
+    REQUEUE,
     GpuPool,
     InferenceService,
     Network,
@@ -93,7 +95,10 @@ def _job(j: TrainingJob) -> Doc:
     }
     doc |= _unless_default("data_size_gb", float(j.data_size_gb), 0.0)
     doc |= _unless_default("allowed_gpu_models", list(j.allowed_gpu_models), [])
-    return doc | _unless_default("submit_hour", float(j.submit_hour), 0.0)
+    doc |= _unless_default("submit_hour", float(j.submit_hour), 0.0)
+    doc |= _unless_default("preemptible", bool(j.preemptible), False)
+    doc |= _unless_default("checkpoint_hours", float(j.checkpoint_hours), CHECKPOINT_HOURS)
+    return doc | _unless_default("on_preempt", j.on_preempt, REQUEUE)
 
 
 def _service(s: InferenceService) -> Doc:
@@ -104,7 +109,7 @@ def _service(s: InferenceService) -> Doc:
         "input_tokens_per_request": int(s.input_tokens_per_request),
         "output_tokens_per_request": int(s.output_tokens_per_request),
         "latency_slo_rtt_ms": float(s.latency_slo_rtt_ms),
-        "max_price_yuan_per_gpu_hour": float(s.max_price_yuan_per_gpu_hour),
+        "max_price_yuan_per_h100_decode_hour": float(s.max_price_yuan_per_h100_decode_hour),
     }
     return doc | _unless_default("allowed_gpu_models", list(s.allowed_gpu_models), [])
 

@@ -1,4 +1,5 @@
-"""Checks of a workload document beyond its schema: ids, GPU models, pods, known regions."""
+"""Checks of a workload document beyond its schema: ids, GPU models, pods, known regions, and
+the one max price of each service (the current field, or the per-GPU-hour field of older files)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,11 @@ from suanli.domain import Network
 from suanli.formats.common_checks import check_gpu_model, check_unique
 from suanli.formats.report import Path, Report, items, listing, number, text
 from suanli.units import MILLI
+
+SERVICE_LIMIT = "max_price_yuan_per_h100_decode_hour"
+OLD_SERVICE_LIMIT = "max_price_yuan_per_gpu_hour"
+"""A service's limit per raw GPU-hour, as files before `SERVICE_LIMIT` gave it; still read, and
+converted (`catalog.workloads.limit_from_gpu_hour_limit`)."""
 
 
 def check_workload(data: Mapping[str, Any], report: Report, network: Network | None) -> None:
@@ -23,6 +29,8 @@ def check_workload(data: Mapping[str, Any], report: Report, network: Network | N
         _check_gpu_models(report, path, obj)
     for path, pod in pods:
         _check_pod(report, path, pod)
+    for path, service in services:
+        _check_service_limit(report, path, service)
     if network is not None:
         _check_regions(report, jobs, services, network)
 
@@ -35,6 +43,22 @@ def _check_gpu_models(report: Report, path: Path, obj: Mapping[str, Any]) -> Non
         where = (*path, "allowed_gpu_models", i)
         ok = isinstance(name, str) and report.good(where)
         check_gpu_model(report, where, name if ok else None)
+
+
+def _check_service_limit(report: Report, path: Path, service: Mapping[str, Any]) -> None:
+    """Exactly one of the two limit fields (the schema lists both and requires neither)."""
+    if SERVICE_LIMIT in service and OLD_SERVICE_LIMIT in service:
+        report.add(
+            (*path, OLD_SERVICE_LIMIT),
+            f"give one max price: keep {SERVICE_LIMIT} (yuan per H100-equivalent decode "
+            f"GPU-hour) and delete {OLD_SERVICE_LIMIT} (the per-GPU-hour limit of older files)",
+        )
+    elif SERVICE_LIMIT not in service and OLD_SERVICE_LIMIT not in service:
+        report.add(
+            (*path, SERVICE_LIMIT),
+            f"missing required field {SERVICE_LIMIT!r} (yuan per H100-equivalent decode GPU-hour)",
+            at=path,
+        )
 
 
 def _check_pod(report: Report, path: Path, pod: Mapping[str, Any]) -> None:

@@ -93,11 +93,22 @@ def service_filters(problem: Problem, i: int, p: int) -> list[str]:
     elif not s.fits[i, p]:
         out.append(f"a replica needs {gpus} GPUs, pool has {snap.free_gpus[p]} free")
     if not s.price_ok[i, p]:
-        price, limit = above(snap.price[p], svc.max_price_yuan_per_gpu_hour, 2)
-        out.append(f"price {price} > max {limit}")
+        out.append(service_price_miss(problem, i, p))
     if not s.reach[i, p].any():
         out.extend(_rtt_misses(problem, i, p))
     return out
+
+
+def service_price_miss(problem: Problem, i: int, p: int) -> str:
+    """Pool p's price against service i's limit there, and how the buyer's limit per H100
+    decode hour became it."""
+    s, snap = problem.services, problem.snapshot
+    price, limit = above(snap.price[p], s.limit[i, p], 2)
+    per_h100 = s.services[i].max_price_yuan_per_h100_decode_hour
+    return (
+        f"price {price} > max {limit} = {per_h100:g} per H100 decode hour × "
+        f"{snap.decode_equivalent[p]:.3f} for {snap.models[p].name}"
+    )
 
 
 def _rtt_misses(problem: Problem, i: int, p: int) -> list[str]:

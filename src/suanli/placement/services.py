@@ -4,14 +4,19 @@ Filters of a (service, pool) pair, each a services × pools mask:
     allowed    the pool's GPU model is one the service allows (empty list: any)
     node_ok    one replica (`costs.replica_gpus`) fits in one node of the pool
     fits       one replica fits in the pool's free GPUs
-    price_ok   pool price <= the service's max price per GPU-hour
+    price_ok   pool price <= limit_sp (to a relative `PRICE_RTOL`)
     reaches    some region with demand is within the RTT SLO of the pool's site
-A route (service, pool, region) is a feasible pair whose site is within the SLO of a region with
-demand; only routes carry traffic. The value of a region's demand (what leaving one request/s of
-it unserved costs the objective) is the most its buyer would pay to serve that region alone,
-per request/s: max over its routes of max price × horizon × GPUs per replica × ceil(demand /
-replica rps) plus one fen (`PLACEMENT_MARGIN_YUAN`), divided by the demand. So serving a whole
-region from any one feasible pool always costs less than leaving it unserved.
+where the buyer's limit per raw GPU-hour of pool p is
+    limit_sp = max_price_yuan_per_h100_decode_hour_s × decode_equivalent_p
+(`catalog.decode_h100_equivalent`: memory bandwidth over the H100's), so the buyer pays per unit
+of work and a faster card may charge more. A route (service, pool, region) is a feasible pair
+whose site is within the SLO of a region with demand; only routes carry traffic. The value of a
+region's demand (what leaving one request/s of it unserved costs the objective) is the most its
+buyer would pay to serve that region alone, per request/s: max over its routes of limit_sp ×
+horizon × GPUs per replica × ceil(demand / replica rps) plus one fen (`PLACEMENT_MARGIN_YUAN`),
+divided by the demand. So serving a whole region from any one feasible pool always costs less
+than leaving it unserved. The objective pays replica cost = price × GPUs × horizon for replicas
+sized by the pool's requests/s per replica, so it picks the pool that serves a request cheapest.
 
 The flattened index arrays (`sp_*`, `route_*`, `sr_*`) number the optimizer's variables.
 """
@@ -38,13 +43,18 @@ from suanli.placement.geometry import Geometry
 from suanli.placement.snapshot import Snapshot
 from suanli.placement.training import allowed_matrix
 
+PRICE_RTOL = 1e-12
+"""A limit converted from an older file's per-GPU-hour limit is a quotient, so limit_sp may fall
+an ulp short of the price the buyer wrote; this much relative slack keeps that pool allowed, and
+stays far below the one-fen margin of every value."""
+
 
 @dataclass(frozen=True, slots=True, eq=False)
 class ServiceTable:
     """Per service (S), pool (P) and region (R): filters, replica shape, costs, values."""
 
     services: tuple[InferenceService, ...]
-    limit: Floats  # S
+    limit: Floats  # S × P, yuan per raw GPU-hour (limit_sp)
     slo_ms: Floats  # S
     demand: Floats  # S × R, requests/s
     allowed: Bools  # S × P
@@ -83,14 +93,15 @@ def build_services(
     snapshot: Snapshot, services: Sequence[InferenceService], geo: Geometry, cm: CostModel
 ) -> ServiceTable:
     """The table of `services` on every pool of `snapshot` (module docstring)."""
-    limit = np.array([s.max_price_yuan_per_gpu_hour for s in services], dtype=np.float64)
+    per_h100 = np.array([s.max_price_yuan_per_h100_decode_hour for s in services], dtype=float)
+    limit = per_h100[:, None] * snapshot.decode_equivalent[None, :]
     slo = np.array([s.latency_slo_rtt_ms for s in services], dtype=np.float64)
     demand = demand_matrix(services, geo)
     gpus, rps = _replicas(snapshot, services, cm)
     allowed = allowed_matrix([s.allowed_gpu_models for s in services], snapshot.model_names)
     node_ok = gpus <= snapshot.gpus_per_node[None, :]
     fits = gpus <= snapshot.free_gpus[None, :]
-    price_ok = (snapshot.price[None, :] <= limit[:, None]).reshape(gpus.shape)
+    price_ok = (snapshot.price[None, :] <= limit * (1.0 + PRICE_RTOL)).reshape(gpus.shape)
     reach = (geo.rtt_ms[None, :, :] <= slo[:, None, None]) & (demand[:, None, :] > 0)
     feasible = allowed & node_ok & fits & price_ok & reach.any(axis=2)
     replica_cost = snapshot.price[None, :] * gpus * cm.service_horizon_hours
@@ -134,10 +145,11 @@ def _value(
 ) -> Floats:
     """Yuan per unserved request/s of each (service, region) (module docstring)."""
     replicas = np.ceil(demand[:, None, :] / rps[:, :, None] - 1e-9)
-    need = np.where(routes, gpus[:, :, None] * replicas, 0.0).max(axis=1, initial=0.0)
+    gpu_hours = gpus[:, :, None] * replicas * cm.service_horizon_hours
+    pay = np.where(routes, limit[:, :, None] * gpu_hours, 0.0).max(axis=1, initial=0.0)
     safe = np.where(demand > 0, demand, 1.0)
-    worth = limit[:, None] * cm.service_horizon_hours * need + PLACEMENT_MARGIN_YUAN
-    value: Floats = np.where((demand > 0) & (need > 0), worth / safe, 0.0)
+    worth = pay + PLACEMENT_MARGIN_YUAN
+    value: Floats = np.where((demand > 0) & routes.any(axis=1), worth / safe, 0.0)
     return value
 
 

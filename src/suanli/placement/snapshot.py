@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from suanli.catalog.gpus import gpu_model
+from suanli.catalog.gpus import decode_h100_equivalent, gpu_model
 from suanli.domain import GpuModel, GpuPool, Network, Site
 from suanli.errors import InvalidValueError, UnknownNameError
 from suanli.placement.costs import Floats, Ints
@@ -44,6 +44,7 @@ class Snapshot:
     tflops: Floats
     memory_gb: Floats
     bandwidth_tb_s: Floats
+    decode_equivalent: Floats  # H100s one GPU is worth for decode (`decode_h100_equivalent`)
     egress_gbps: Floats
 
     @classmethod
@@ -72,6 +73,7 @@ class Snapshot:
             tflops=_floats([m.tflops_bf16_dense for m in models]),
             memory_gb=_floats([m.memory_gb for m in models]),
             bandwidth_tb_s=_floats([m.memory_bandwidth_tb_s for m in models]),
+            decode_equivalent=_floats([decode_h100_equivalent(m.name) for m in models]),
             egress_gbps=_floats([s.egress_gbps for s, _ in pairs]),
         )
 

@@ -13,9 +13,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from suanli.placement.costs import Floats, Ints
+from suanli.placement.costs import Bools, Floats, Ints
 from suanli.placement.problem import Problem
-from suanli.placement.reasons import STOPPED, above, count, first_failures, yuan
+from suanli.placement.reasons import (
+    STOPPED,
+    above,
+    count,
+    first_failures,
+    service_price_miss,
+    yuan,
+)
 from suanli.placement.values import Status
 
 TOLERANCE_RPS = 1e-6
@@ -86,7 +93,7 @@ def one_more_replica(problem: Problem, i: int, p: int, worth: Floats, status: St
 
 
 def _no_route(problem: Problem, i: int, r: int) -> str:
-    s, geo, snap = problem.services, problem.geometry, problem.snapshot
+    s, geo = problem.services, problem.geometry
     near = geo.rtt_ms[:, r] <= s.slo_ms[i]
     if not near.any():
         nearest, slo = above(geo.rtt_ms[:, r].min(), s.slo_ms[i], 1)
@@ -99,7 +106,15 @@ def _no_route(problem: Problem, i: int, r: int) -> str:
         "too few free GPUs at {}",
     ]
     if fails[3].any():
-        cheapest, limit = above(snap.price[fails[3]].min(), s.limit[i], 2)
-        names.append(f"price above max {limit} at {{}} (cheapest {cheapest})")
+        nearest = _nearest_price_miss(problem, i, fails[3])
+        names.append(f"price above max at {{}} (nearest {nearest})")
     kept = [name.format(f.sum()) for name, f in zip(names, fails, strict=False) if f.any()]
     return f"of {count(near.sum(), 'pool')} within the {s.slo_ms[i]:g} ms SLO: " + "; ".join(kept)
+
+
+def _nearest_price_miss(problem: Problem, i: int, over: Bools) -> str:
+    """The pool among `over` whose price is the smallest multiple of its limit for service i."""
+    s, snap = problem.services, problem.snapshot
+    ratio = snap.price / np.maximum(s.limit[i], 1e-12)
+    p = int(np.where(over, ratio, np.inf).argmin())
+    return f"{snap.pools[p].id}: {service_price_miss(problem, i, p)}"

@@ -14,12 +14,15 @@ from suanli.service import auth_failures, docs, limits, openapi, problems
 from suanli.service.bodies import strict_json_body
 from suanli.service.context import Exchange
 from suanli.service.expiry import sweep_forever
+from suanli.service.market import clear_forever
 from suanli.service.metrics import Metrics, MetricsMiddleware
 from suanli.service.routes import (
     accounts,
     health,
     jobs,
     ledger,
+    market,
+    orders,
     pools,
     quotes,
     sites,
@@ -31,7 +34,8 @@ from suanli.store.ids import Clock, NewId, NewSecret, random_id, random_secret, 
 
 DESCRIPTION = """The suanli exchange: suppliers list GPU pools, buyers submit training jobs and
 inference services, get quotes from the placement engine, reserve capacity and pay through a
-double-entry ledger. Authenticate with `Authorization: Bearer KEY`. Errors are
+double-entry ledger; or trade whole GPUs for the market period in a periodic call market
+(orders, clearings, market data). Authenticate with `Authorization: Bearer KEY`. Errors are
 `application/problem+json` (RFC 9457). Every POST accepts an `Idempotency-Key` header."""
 
 
@@ -39,11 +43,15 @@ def _lifespan(exchange: Exchange) -> Callable[[FastAPI], AbstractAsyncContextMan
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         to_thread.current_default_thread_limiter().total_tokens = exchange.settings.worker_threads
-        sweeper = asyncio.create_task(sweep_forever(exchange))
+        tasks = [
+            asyncio.create_task(sweep_forever(exchange)),
+            asyncio.create_task(clear_forever(exchange)),
+        ]
         try:
             yield
         finally:
-            sweeper.cancel()
+            for task in tasks:
+                task.cancel()
 
     return lifespan
 
@@ -59,7 +67,9 @@ def create_app(
     """The app over `database` (default: the one `settings` names, which must be migrated)."""
     settings = settings or ServiceSettings()
     database = database or open_database(settings.resolved_url())
-    exchange = Exchange(settings, database, clock, new_id, new_secret, Metrics())
+    exchange = Exchange(
+        settings, database, clock, new_id, new_secret, Metrics(), pricing=settings.pricing()
+    )
     app = FastAPI(
         title="suanli exchange",
         version=__version__,
@@ -70,7 +80,8 @@ def create_app(
         dependencies=[Depends(strict_json_body)],
     )
     app.state.exchange = exchange
-    for module in (health, accounts, sites, pools, jobs, quotes, ledger, telemetry):
+    routers = (health, accounts, sites, pools, jobs, quotes, orders, market, ledger, telemetry)
+    for module in routers:
         app.include_router(module.router)
     problems.install(app)
     openapi.install(app)

@@ -34,6 +34,9 @@ class Metrics:
         self.reservations = Counter(
             "suanli_reservations", "Reservations by outcome.", ("outcome",), registry=self.registry
         )
+        self.clearings = Counter(
+            "suanli_market_clearings", "Clearings of the call market.", registry=self.registry
+        )
 
 
 class MetricsMiddleware:

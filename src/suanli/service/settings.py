@@ -7,6 +7,7 @@ from pathlib import Path
 from pydantic import Field
 
 from suanli.market.billing import MIN_BILLABLE_GPU_HOURS
+from suanli.market.pricing import PricingMode, PricingPolicy, load_pricing_policy
 from suanli.store.settings import StoreSettings, platform_data_dir
 
 TELEMETRY_FOLDER = "telemetry"
@@ -27,7 +28,41 @@ class ServiceSettings(StoreSettings):
         default=500,
         ge=0,
         le=10_000,
-        description="Platform fee in basis points of each line (500 = 5 %).",
+        description="Platform fee in basis points of each line (500 = 5 %), quoted or filled "
+        "on the market: the exchange's one source of it (the pricing policy's platform_fee_bp "
+        "is the digital twin's default and is not read here).",
+    )
+    pricing_policy: Path | None = Field(
+        default=None,
+        description="Pricing policy file (YAML, see suanli/market/policy/pricing-policy-v1.yaml) "
+        "that prices quotes (mode fixed, posted or auction, its posted curve) and names the "
+        "market's clearing rule (auction.rule); default: the packaged v1 policy.",
+    )
+    pricing_mode: PricingMode | None = Field(
+        default=None,
+        description="Overrides the policy's mode: fixed (pools sell at their reserve), posted "
+        "(the price rises with the pool's utilization) or auction (max of reserve and its "
+        "product's last clearing price).",
+    )
+    market_clear_interval_s: float = Field(
+        default=300.0,
+        ge=0,
+        le=86_400,
+        description="How often the service clears the call market (every open order at once); "
+        "0 clears only on POST /v1/market/clear.",
+    )
+    market_period_hours: float = Field(
+        default=24.0,
+        ge=1,
+        le=24 * 31,
+        description="The hours every market order is for: a fill reserves its GPUs for this "
+        "long, and an order's `hours` may be left out or must equal it.",
+    )
+    market_time_limit_s: float = Field(
+        default=5.0,
+        gt=0,
+        le=600,
+        description="Solver time limit of one clearing's all-or-nothing products, in seconds.",
     )
     min_billable_gpu_hours: float = Field(
         default=MIN_BILLABLE_GPU_HOURS,
@@ -128,6 +163,11 @@ class ServiceSettings(StoreSettings):
         description="Seconds an idle kept-alive connection waits for the next request before "
         "the server closes it.",
     )
+
+    def pricing(self) -> PricingPolicy:
+        """The pricing policy file's, in `pricing_mode` when it is set."""
+        policy = load_pricing_policy(self.pricing_policy)
+        return policy if self.pricing_mode is None else policy.with_mode(self.pricing_mode)
 
     def resolved_telemetry_dir(self) -> Path:
         """`telemetry_dir`, else DATA_DIR/telemetry."""

@@ -31,6 +31,10 @@ Data region: drawn by demand weight.
 Data size: lognormal (median `data_size_median_gb`, σ `data_size_sigma`), clipped to 10 GB .. 50 TB.
 Submissions: a Poisson process conditioned on its count, i.e. sorted uniform times over a horizon
 of `arrival_hours_per_100_jobs` × jobs / 100 hours.
+Spot jobs: each job is preemptible with probability `preemptible_share` (0 in the shipped presets),
+drawn after every other draw and only when the share is > 0, so a seed gives the same jobs with or
+without it; every job checkpoints each `checkpoint_hours` (a fixed knob, default
+`domain.CHECKPOINT_HOURS`) and is requeued when preempted.
 
 Inference services
 ------------------
@@ -40,8 +44,12 @@ Mooncake conversation trace). Total demand: lognormal with median = that trace's
 `rps_sigma`. Regions: k ~ U{1..all}, then k regions drawn by demand weight without replacement; the
 demand is split by weight within them. Model weights: `model_sizes` (params × bytes/param). Allowed
 GPUs: any (share `any_gpu_share_inference`) or one of `INFERENCE_GPU_SETS` whose every model holds
-the weights in one 8-GPU node at <= 90 % of memory. Max price as for training, where "any" means the
-candidate models that can hold the weights. Latency SLO: a tier of `latency_tiers_ms`.
+the weights in one 8-GPU node at <= 90 % of memory. Max price, in yuan per H100-equivalent decode
+GPU-hour (decode throughput scales with memory bandwidth, `catalog.decode_h100_equivalent`): the
+lowest rent / decode equivalent among the allowed models × U(`price_multiplier`), where "any" means
+the candidate models that can hold the weights; so the limit is set on the model that serves the
+most requests per yuan (an H20 before an RTX 4090), not on the cheapest card. Latency SLO: a tier
+of `latency_tiers_ms`.
 
 Floats are rounded to 3 decimals so that written files are stable.
 
@@ -81,7 +89,15 @@ from suanli.catalog.workloads.presets import (
     workload_preset,
 )
 from suanli.catalog.workloads.replay import TRACES, Replay, replay_trace, trace_kind
-from suanli.catalog.workloads.services import ServiceDraws, make_service, suitable_gpu_sets
+from suanli.catalog.workloads.services import (
+    ServiceDraws,
+    limit_from_gpu_hour_limit,
+    make_service,
+    pricing_models,
+    rent_per_h100_decode_hour,
+    service_price_floor,
+    suitable_gpu_sets,
+)
 from suanli.catalog.workloads.training import TrainingDraws, make_training_job
 from suanli.domain import Region, Workload
 from suanli.errors import InvalidValueError
@@ -98,10 +114,14 @@ __all__ = [
     "WorkloadPreset",
     "WorkloadSummary",
     "generate_workload",
+    "limit_from_gpu_hour_limit",
     "mean_gpus",
     "model_sizes",
+    "pricing_models",
+    "rent_per_h100_decode_hour",
     "replay_trace",
     "request_profiles",
+    "service_price_floor",
     "small_job_share",
     "suitable_gpu_sets",
     "summarize",
@@ -124,11 +144,12 @@ class WorkloadSummary(TypedDict):
 
 
 def generate_workload(
-    preset: str, jobs: int, seed: int, regions: Sequence[Region] | None = None
+    preset: str | WorkloadPreset, jobs: int, seed: int, regions: Sequence[Region] | None = None
 ) -> Workload:
-    """`jobs` training jobs and inference services mixed as `preset` says, for `regions`
-    (default: the catalog's demand cities). Same arguments, equal workload."""
-    cfg = workload_preset(preset)
+    """`jobs` training jobs and inference services mixed as `preset` (a name, or a preset with
+    knobs changed by `replace`) says, for `regions` (default: the catalog's demand cities).
+    Same arguments, equal workload."""
+    cfg = preset if isinstance(preset, WorkloadPreset) else workload_preset(preset)
     if jobs < 1:
         raise InvalidValueError(f"jobs must be >= 1, got {jobs}; ask for at least one job")
     if seed < 0:

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from suanli.catalog.places import rents
+from suanli.domain import CHECKPOINT_HOURS
+from suanli.domain.checks import positive, require
 from suanli.errors import UnknownNameError
 
 SECONDS_PER_HOUR = 3600.0
@@ -60,6 +62,15 @@ class WorkloadPreset:
     rps_sigma: float = 1.0  # of ln(total requests/s) around the trace's rate
     any_gpu_share_inference: float = 0.4  # services that accept any GPU model
     latency_tiers_ms: tuple[float, ...] = (5.0, 10.0, 20.0, 30.0, 50.0)
+    preemptible_share: float = 0.0  # training jobs that run at the spot price (preemptible)
+    checkpoint_hours: float = CHECKPOINT_HOURS  # every job's hours between checkpoints (fixed)
+
+    def __post_init__(self) -> None:
+        require(
+            0.0 <= self.preemptible_share <= 1.0,
+            f"preemptible_share must be within 0..1, got {self.preemptible_share}",
+        )
+        positive("checkpoint_hours", self.checkpoint_hours)
 
 
 PRESETS: dict[str, WorkloadPreset] = {

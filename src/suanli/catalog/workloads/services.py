@@ -8,7 +8,7 @@ from functools import cache
 
 import numpy as np
 
-from suanli.catalog.gpus import gpu_model
+from suanli.catalog.gpus import decode_h100_equivalent, gpu_model
 from suanli.catalog.places import rents
 from suanli.catalog.workloads.mix import (
     Bools,
@@ -23,7 +23,6 @@ from suanli.catalog.workloads.presets import (
     INFERENCE_GPU_SETS,
     MEMORY_HEADROOM,
     WorkloadPreset,
-    cheapest_rent,
     r3,
 )
 from suanli.domain import InferenceService, Region, RegionDemand
@@ -39,11 +38,32 @@ def suitable_gpu_sets(weights_gb: float) -> tuple[tuple[str, ...], ...]:
     return tuple(s for s in INFERENCE_GPU_SETS if all(_fits(weights_gb, m) for m in s))
 
 
-def _service_price_floor(weights_gb: float, allowed: tuple[str, ...]) -> float:
-    """Cheapest rent among the allowed models; for "any", among the candidate models that can
-    hold the weights (all rented models if none can)."""
+def pricing_models(weights_gb: float, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    """The models a service's limit is priced on: the allowed ones; for "any", the candidate
+    models that can hold the weights (all rented models if none can)."""
     fitting = tuple(m for s in suitable_gpu_sets(weights_gb) for m in s)
-    return cheapest_rent(allowed or fitting or tuple(rents()))
+    return allowed or fitting or tuple(rents())
+
+
+def rent_per_h100_decode_hour(model: str) -> float:
+    """The catalog rent of `model` per H100-equivalent decode GPU-hour: what its work costs."""
+    return rents()[model] / decode_h100_equivalent(model)
+
+
+def service_price_floor(weights_gb: float, allowed: tuple[str, ...]) -> float:
+    """The lowest rent per H100-equivalent decode GPU-hour among `pricing_models`: the buyer's
+    limit is set on the best value for work, not on the cheapest card."""
+    return min(rent_per_h100_decode_hour(m) for m in pricing_models(weights_gb, allowed))
+
+
+def limit_from_gpu_hour_limit(
+    yuan_per_gpu_hour: float, weights_gb: float, allowed: tuple[str, ...]
+) -> float:
+    """A service limit per raw GPU-hour (older files' `max_price_yuan_per_gpu_hour`) as yuan per
+    H100-equivalent decode GPU-hour: the limit / `decode_h100_equivalent(m)`, m the model such a
+    limit was priced on, the cheapest rent among `pricing_models` (the old generator's rule)."""
+    priced_on = min(pricing_models(weights_gb, allowed), key=lambda m: rents()[m])
+    return yuan_per_gpu_hour / decode_h100_equivalent(priced_on)
 
 
 def _allowed_for_service(weights_gb: float, any_gpu: bool, pick: float) -> tuple[str, ...]:
@@ -124,6 +144,8 @@ def service_from(
         input_tokens_per_request=profile.input_tokens,
         output_tokens_per_request=profile.output_tokens,
         latency_slo_rtt_ms=float(d.slo_ms[i]),
-        max_price_yuan_per_gpu_hour=r3(_service_price_floor(weights_gb, allowed) * d.multiplier[i]),
+        max_price_yuan_per_h100_decode_hour=r3(
+            service_price_floor(weights_gb, allowed) * d.multiplier[i]
+        ),
         allowed_gpu_models=allowed,
     )

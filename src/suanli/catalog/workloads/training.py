@@ -54,6 +54,14 @@ def _sample_data_gb(rng: np.random.Generator, n: int, cfg: WorkloadPreset) -> Fl
     return np.clip(sizes, *DATA_SIZE_GB_RANGE)
 
 
+def _sample_preemptible(rng: np.random.Generator, n: int, cfg: WorkloadPreset) -> Bools:
+    """Spot jobs with probability `preemptible_share`; no draw at share 0, so that the presets
+    without spot jobs draw exactly what they drew before the knob existed."""
+    if cfg.preemptible_share <= 0:
+        return np.zeros(n, dtype=np.bool_)
+    return rng.random(n) < cfg.preemptible_share
+
+
 @dataclass(frozen=True, slots=True)
 class TrainingDraws:
     """Everything random about `n` training jobs, drawn at once."""
@@ -66,6 +74,8 @@ class TrainingDraws:
     region: Ints
     data_gb: Floats
     submit: Floats
+    preemptible: Bools
+    checkpoint_hours: float
 
     @staticmethod
     def sample(
@@ -87,22 +97,30 @@ class TrainingDraws:
         submit: Callable[[], Floats],
     ) -> TrainingDraws:
         """Allowed models, prices, deadlines, data regions and sizes drawn for jobs of known
-        GPUs and run hours; `submit` gives their submission hours (it may draw: it runs last)."""
+        GPUs and run hours; `submit` gives their submission hours (it may draw); which jobs are
+        preemptible is drawn after everything else, so a seed keeps its jobs when it is added."""
         n = gpus.size
         shares = np.array([share for _, share in TRAINING_GPU_SETS])
         sets = rng.choice(len(TRAINING_GPU_SETS), size=n, p=shares / shares.sum())
         allowed = [TRAINING_GPU_SETS[i][0] for i in sets]
         floor = np.array([cheapest_rent(a or TRAINING_ANY_GPU) for a in allowed], dtype=np.float64)
         slack = rng.uniform(*cfg.deadline_slack, n)
+        price = floor * rng.uniform(*cfg.price_multiplier, n)
+        deadline = hours * slack + rng.uniform(*cfg.deadline_extra_hours, n)
+        region = rng.choice(len(weights), size=n, p=weights)
+        data_gb = _sample_data_gb(rng, n, cfg)
+        submitted = submit()
         return TrainingDraws(
             gpus=gpus,
             hours=hours,
             allowed=allowed,
-            price=floor * rng.uniform(*cfg.price_multiplier, n),
-            deadline=hours * slack + rng.uniform(*cfg.deadline_extra_hours, n),
-            region=rng.choice(len(weights), size=n, p=weights),
-            data_gb=_sample_data_gb(rng, n, cfg),
-            submit=submit(),
+            price=price,
+            deadline=deadline,
+            region=region,
+            data_gb=data_gb,
+            submit=submitted,
+            preemptible=_sample_preemptible(rng, n, cfg),
+            checkpoint_hours=cfg.checkpoint_hours,
         )
 
 
@@ -117,4 +135,6 @@ def make_training_job(i: int, d: TrainingDraws, regions: Sequence[Region]) -> Tr
         data_size_gb=r3(d.data_gb[i]),
         allowed_gpu_models=d.allowed[i],
         submit_hour=r3(d.submit[i]),
+        preemptible=bool(d.preemptible[i]),
+        checkpoint_hours=d.checkpoint_hours,
     )

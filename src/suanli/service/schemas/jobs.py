@@ -49,7 +49,10 @@ class JobPublic(BaseModel):
     id: str
     buyer_id: str
     name: str = Field(description="The id the buyer gave the job in its workload document.")
-    kind: str = Field(description="training or inference")
+    kind: str = Field(
+        description="training, inference, or market (a filled buy order: reserved when it "
+        "filled, its spec the order; never quoted)"
+    )
     status: JobStatus = Field(
         description="Until reserved, the job's own; then derived from its lines: reserved "
         "while all are, running once one started, and when all are final their common status "

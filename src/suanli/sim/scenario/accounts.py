@@ -1,12 +1,15 @@
 """GPU-hours and yuan per pool and per step, integrated exactly from the usage intervals.
 
 Step k covers [k·step, min((k+1)·step, duration)). For a usage u (GPUs g_u of pool p_u from
-s_u to e_u, billed at price c_u) and a step [a_k, b_k):
+s_u to e_u, charged m_u fen by the run's book, `money`) and a step [a_k, b_k):
 
     overlap_uk     = max(0, min(e_u, b_k) − max(s_u, a_k))
     busy_pk        = Σ_{u: p_u = p} g_u × overlap_uk          (training and inference apart)
-    revenue_pk     = Σ_{u: p_u = p} c_u × g_u × overlap_uk
+    revenue_pk     = Σ_{u: p_u = p} m_u / 100 × overlap_uk / (e_u − s_u)
     online_pk      = GPUs_p × (b_k − a_k − offline hours of p's site within the step)
+
+Every usage ends within the run (the book settles what still runs at the end), so revenue over
+all pools and steps is what the book charged, to the fen.
 
 Offline hours come from the scenario's outage windows and the hours before a new site opens,
 merged per site so that overlapping windows count once.
@@ -79,18 +82,19 @@ def accounts(world: World) -> Accounts:
     pools = len(world.pool_ids)
     u = world.usages
     pool = np.array([x.pool for x in u], dtype=np.int64)
-    gpu_hours = np.array([x.gpus for x in u], dtype=np.float64)[:, None] * overlap(
-        np.array([x.start for x in u]), np.array([x.end for x in u]), a, b
-    )
+    overlap_hours = overlap(np.array([x.start for x in u]), np.array([x.end for x in u]), a, b)
+    gpu_hours = np.array([x.gpus for x in u], dtype=np.float64)[:, None] * overlap_hours
     training = np.array([x.training for x in u], dtype=bool)
-    price = np.array([x.price for x in u], dtype=np.float64)
+    hours = np.array([x.end - x.start for x in u], dtype=np.float64)
+    charged = np.array([world.money.charged_fen[x.line] for x in u], dtype=np.float64) / 100
+    per_hour = np.divide(charged, hours, out=np.zeros(len(u)), where=hours > 0)
     return Accounts(
         starts=a,
         lengths=b - a,
         online=_online(world, a, b),
         training=_by_pool(pools, pool[training], gpu_hours[training], a.size),
         inference=_by_pool(pools, pool[~training], gpu_hours[~training], a.size),
-        revenue=_by_pool(pools, pool, gpu_hours * price[:, None], a.size),
+        revenue=_by_pool(pools, pool, overlap_hours * per_hour[:, None], a.size),
     )
 
 

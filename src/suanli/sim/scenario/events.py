@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from suanli.domain import TrainingJob
+from suanli.market.lifecycle import Effect
 from suanli.sim.kernel import Context, Event, EventRecord, Priority
 from suanli.sim.scenario.world import World
 
@@ -57,6 +58,8 @@ class JobFinish(EventRecord):
         run = world.running.get(self.job)
         if run is not None and run.attempt == self.attempt:
             del world.running[self.job]
+            usage = run.usage
+            world.money.close(usage.line, Effect.SETTLE, usage.gpus * (usage.end - usage.start))
             world.jobs.finished.append((ctx.now, ctx.now - run.job.submit_hour))
         return ()
 
@@ -64,9 +67,10 @@ class JobFinish(EventRecord):
 @dataclass(frozen=True, slots=True)
 class SiteDown(EventRecord):
     """A site goes offline (an outage, or a new site not yet open). Jobs running there fail:
-    their GPU-hours so far are not billed and they go back to the queue to start over (no
-    checkpoint is assumed), keeping their submission hour and deadline. Inference replicas there
-    stop (billed up to now); their demand waits for the next cycle to be planned elsewhere."""
+    their lines are refunded (the supplier failed) and they go back to the queue to start over
+    (no checkpoint is assumed), keeping their submission hour and deadline. Inference replicas
+    there stop (billed up to now); their demand waits for the next cycle to be planned
+    elsewhere."""
 
     priority: ClassVar[int] = Priority.CONTROL
     time: float
@@ -77,7 +81,8 @@ class SiteDown(EventRecord):
         world.down[self.site] += 1
         for job_id, run in list(world.running.items()):
             if world.pool_site[run.usage.pool] == self.site:
-                run.usage.end, run.usage.price = ctx.now, 0.0
+                run.usage.end = ctx.now
+                world.money.close(run.usage.line, Effect.REFUND)
                 del world.running[job_id]
                 world.queue[job_id] = run.job
                 world.jobs.requeued.append(ctx.now)
@@ -102,7 +107,7 @@ class SiteUp(EventRecord):
 
 @dataclass(frozen=True, slots=True)
 class PriceChange(EventRecord):
-    """Prices of matching pools × factor; placed work keeps the price it was placed at."""
+    """Reserve prices of matching pools × factor; placed work keeps the price it was placed at."""
 
     priority: ClassVar[int] = Priority.CONTROL
     time: float
@@ -117,7 +122,7 @@ class PriceChange(EventRecord):
             wanted = (self.site, self.pool, self.gpu_model)
             have = (w.pool_site[i], w.pool_ids[i], w.pool_model[i])
             if all(want is None or want == got for want, got in zip(wanted, have, strict=True)):
-                w.prices[i] *= self.factor
+                w.reserve[i] *= self.factor
         return ()
 
 

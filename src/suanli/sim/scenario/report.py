@@ -4,8 +4,12 @@ Definitions (all GPU figures count whole GPUs of the network's pools):
 - utilization: busy GPU-hours (training + inference) / online GPU-hours (offline sites excluded);
   overall, per site class (west, east, metro) and per latency group (remote, near_demand:
   `setup.site_groups`);
-- GPU-hours sold and revenue: what was placed, at the price it was placed at; the hours of runs
-  killed by an outage are busy but not billed;
+- GPU-hours sold: what was placed; revenue: what the run's book charged buyers (`money`), at
+  the price the work was placed at; the hours of runs killed by an outage are busy but refunded;
+  fees and each supplier's receivable come from the same book, so revenue = receivables + fees;
+- prices: the pricing policy's mode and the price index per GPU model (`prices`);
+- preemptions: spot runs preempted for reserved work, and the GPU-hours they lost since their
+  last checkpoint;
 - queueing delay: hours from submission to the start of a run; completion time: hours from
   submission to the end of the run that finished;
 - SLO attainment: served / demanded inference requests, weighted by each cycle's length;
@@ -21,8 +25,10 @@ from typing import Any
 
 import numpy as np
 
+from suanli.market.money import to_yuan
 from suanli.placement.costs import Bools, Floats
 from suanli.sim.scenario.accounts import Accounts
+from suanli.sim.scenario.prices import model_index_summary
 from suanli.sim.scenario.setup import NEAR_DEMAND_RTT_MS, site_class, site_groups
 from suanli.sim.scenario.world import World
 
@@ -63,8 +69,13 @@ def summary(world: World, acc: Accounts) -> Row:
         "online_gpu_hours": r4(online.sum()),
         "gpu_hours_sold": r4(busy.sum()),
         "training_gpu_hours": r4(acc.training.sum()),
+        "training_gpu_hours_by_group": {c: r4(acc.training[m].sum()) for c, m in masks.items()},
         "inference_gpu_hours": r4(acc.inference.sum()),
-        "revenue_yuan": r4(acc.revenue.sum()),
+        "revenue_yuan": to_yuan(sum(world.money.charged_fen.values())),
+        "fees_yuan": to_yuan(world.money.fees_fen),
+        "supplier_receivable_yuan": to_yuan(
+            sum(world.money.receivable_fen(s.id) for s in world.network.sites)
+        ),
         "slo_attainment": share(served, demand),
         "queue_delay_hours": {"p50": pct(started, 50), "p95": pct(started, 95)},
         "completion_hours": {"p50": pct(finished, 50), "p95": pct(finished, 95)},
@@ -72,6 +83,19 @@ def summary(world: World, acc: Accounts) -> Row:
             sum(c.stranded_gpus * h for c, h in zip(cycles, lengths, strict=True))
         ),
         "jobs": _job_counts(world),
+        "preemptions": _preemptions(world),
+        "pricing": {"mode": world.policy.mode.value, "policy": world.policy.version},
+        "price_index_by_model": model_index_summary(world),
+    }
+
+
+def _preemptions(world: World) -> Row:
+    p = world.preemptions
+    return {
+        "count": len(p),
+        "requeued": sum(x.requeued for x in p),
+        "failed": sum(not x.requeued for x in p),
+        "lost_gpu_hours": r4(sum(x.lost_gpu_hours for x in p)),
     }
 
 
@@ -141,6 +165,7 @@ def sites(world: World, acc: Accounts) -> list[Row]:
                 "inference_gpu_hours": r4(acc.inference[pools].sum()),
                 "utilization": share(float(busy.sum()), online),
                 "revenue_yuan": r4(acc.revenue[pools].sum()),
+                "receivable_yuan": to_yuan(world.money.receivable_fen(site.id)),
             }
         )
     return rows

@@ -2,7 +2,8 @@
 
 1. build the network (with the sites that open later) and the timed work (`setup`);
 2. schedule the scenario's events, every job's arrival and the first scheduling cycle;
-3. run the kernel to `duration_hours` with the scenario's seed;
+3. run the kernel to `duration_hours` with the scenario's seed, then settle the lines still open
+   on the hours they ran (`money`);
 4. integrate the usage intervals (`accounts`) and write the figures (`report`).
 The result holds no wall time: the same scenario and seed give the same bytes.
 """
@@ -24,12 +25,14 @@ from suanli.formats.scenario_spec import (
     Outage,
     PriceChange,
 )
+from suanli.market.lifecycle import Effect
 from suanli.sim.kernel import Event, EventLog, Kernel
 from suanli.sim.scenario import events as ev
 from suanli.sim.scenario.accounts import accounts
-from suanli.sim.scenario.cycle import Cycle
+from suanli.sim.scenario.cycle import Cycle, close_replicas
+from suanli.sim.scenario.prices import price_index
 from suanli.sim.scenario.report import sites, summary, timeseries
-from suanli.sim.scenario.setup import scenario_network, scenario_work
+from suanli.sim.scenario.setup import scenario_network, scenario_pricing, scenario_work
 from suanli.sim.scenario.world import World
 
 
@@ -42,6 +45,7 @@ class ScenarioResult:
     timeseries: list[dict[str, Any]]
     sites: list[dict[str, Any]]
     events: int
+    price_index: dict[str, Any]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -50,6 +54,7 @@ class ScenarioResult:
             "events": self.events,
             "timeseries": self.timeseries,
             "sites": self.sites,
+            "price_index": self.price_index,
         }
 
 
@@ -90,7 +95,7 @@ def kernel_events(spec: EventSpec) -> list[Event[World]]:
 def simulate(spec: ScenarioSpec, *, log: EventLog | None = None) -> World:
     """Steps 1–3 of the module docstring: the world as the run left it."""
     network = scenario_network(spec)
-    world = World(spec, network, scenario_work(spec, network))
+    world = World(spec, network, scenario_work(spec, network), scenario_pricing(spec))
     kernel = Kernel(world, rng=np.random.default_rng(spec.seed), log=log)
     for e in spec.events:
         kernel.schedule_all(kernel_events(e))
@@ -98,7 +103,18 @@ def simulate(spec: ScenarioSpec, *, log: EventLog | None = None) -> World:
     kernel.schedule_all(ev.JobArrival(j.submit_hour, j) for j in arrivals)
     kernel.schedule(Cycle(0.0))
     world.events_run = kernel.run(until=spec.duration_hours)
+    _settle_open(world)
     return world
+
+
+def _settle_open(world: World) -> None:
+    """Settle what still runs at the end on the hours it ran within the run."""
+    end = world.spec.duration_hours
+    close_replicas(world)
+    for run in world.running.values():
+        usage = run.usage
+        usage.end = min(usage.end, end)
+        world.money.close(usage.line, Effect.SETTLE, usage.gpus * (usage.end - usage.start))
 
 
 def run_scenario(spec: ScenarioSpec, *, log: EventLog | None = None) -> ScenarioResult:
@@ -111,4 +127,5 @@ def run_scenario(spec: ScenarioSpec, *, log: EventLog | None = None) -> Scenario
         timeseries=timeseries(world, acc),
         sites=sites(world, acc),
         events=world.events_run,
+        price_index=price_index(world),
     )

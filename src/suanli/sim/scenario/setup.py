@@ -20,6 +20,7 @@ from suanli.catalog.workloads import generate_workload, replay_trace, workload_p
 from suanli.domain import InferenceService, Network, Site, TrainingJob, Workload
 from suanli.formats import load_network, load_workload
 from suanli.formats.scenario_spec import NetworkSource, NewSite, ScenarioSpec, WorkloadSource
+from suanli.market.pricing import PricingPolicy, load_pricing_policy
 from suanli.network.latency import LatencyModel
 
 SITE_CLASSES = ("west", "east", "metro")
@@ -114,6 +115,13 @@ def _source_workload(source: WorkloadSource, network: Network) -> tuple[Workload
         workload = load_workload(source.path, network)
         last = max((j.submit_hour for j in workload.training_jobs), default=0.0)
         return workload, last or 1.0
-    preset = source.preset or "mixed"
+    preset = workload_preset(source.preset or "mixed")
+    if source.preemptible_share is not None:
+        preset = replace(preset, preemptible_share=source.preemptible_share)
     workload = generate_workload(preset, source.jobs, source.seed, network.regions)
-    return workload, workload_preset(preset).arrival_hours_per_100_jobs * source.jobs / 100
+    return workload, preset.arrival_hours_per_100_jobs * source.jobs / 100
+
+
+def scenario_pricing(spec: ScenarioSpec) -> PricingPolicy:
+    """The scenario's pricing policy (its file, else the packaged one) in the scenario's mode."""
+    return load_pricing_policy(spec.pricing.policy).with_mode(spec.pricing.mode)

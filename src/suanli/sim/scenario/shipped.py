@@ -11,10 +11,12 @@ from suanli.errors import UnknownNameError
 from suanli.formats import ScenarioSpec, load_scenario
 from suanli.sim.scenario.runner import ScenarioResult, run_scenario
 
-SHIPPED = ("training-boom", "inference-shift", "outage", "trace-replay")
+SHIPPED = ("training-boom", "inference-shift", "outage", "trace-replay", "price-fall")
 """training-boom: 2023-like, mostly training; inference-shift: 2025-like, inference dominates and
 training needs fewer GPU-hours; outage: the boom mix with the largest western site down;
-trace-replay: Philly jobs and the Azure conversation trace replayed (needs the public traces)."""
+trace-replay: Philly jobs and the Azure conversation trace replayed (needs the public traces);
+price-fall: posted prices, a boom then a shift to inference and new H100 capacity, and the H100
+index falls by itself."""
 
 DEMO_HOURS = 24.0
 """Hours of the demo's short run: long enough for a full day of the diurnal curve."""

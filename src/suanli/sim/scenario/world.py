@@ -12,15 +12,19 @@ import numpy as np
 
 from suanli.domain import InferenceService, Network, TrainingJob
 from suanli.formats.scenario_spec import ScenarioSpec
+from suanli.market.billing import MIN_BILLABLE_GPU_HOURS
+from suanli.market.pricing import PricingPolicy, product_of
 from suanli.network.latency import LatencyModel
 from suanli.placement.costs import Floats, Ints
+from suanli.sim.scenario.money import SimBook
 from suanli.sim.scenario.setup import TimedWork
 
 
 @dataclass(slots=True)
 class Usage:
-    """GPUs of one pool held from `start` to `end`, billed at `price` per GPU-hour (0: not
-    billed, e.g. a run that failed in an outage)."""
+    """GPUs of one pool held from `start` to `end` at `price` per GPU-hour, for `owner` (a job
+    or a service); `line` is its line in the run's book (`money`), which says what it was
+    charged. `preemptible`: a spot run, which reserved work may preempt."""
 
     pool: int
     gpus: int
@@ -28,6 +32,9 @@ class Usage:
     end: float
     price: float
     training: bool
+    owner: str = ""
+    line: int = 0
+    preemptible: bool = False
 
 
 @dataclass(slots=True)
@@ -52,6 +59,19 @@ class JobLog:
 
 
 @dataclass(frozen=True, slots=True)
+class Preemption:
+    """A spot run preempted at `hour` because reserved work needed its GPUs: the GPU-hours it
+    ran since its last checkpoint are lost; it was requeued or failed as it asked."""
+
+    hour: float
+    job: str
+    pool: int
+    gpus: int
+    lost_gpu_hours: float
+    requeued: bool
+
+
+@dataclass(frozen=True, slots=True)
 class CycleRecord:
     """What one scheduling cycle saw and left: inference demand and what was served (req/s),
     jobs still queued, GPUs in use per pool just after the cycle, and stranded GPUs (idle online
@@ -69,15 +89,20 @@ class CycleRecord:
 class World:
     """The model the kernel's events work on (`Context.model`)."""
 
-    def __init__(self, spec: ScenarioSpec, network: Network, work: TimedWork) -> None:
-        self.spec, self.network, self.work = spec, network, work
+    def __init__(
+        self, spec: ScenarioSpec, network: Network, work: TimedWork, policy: PricingPolicy
+    ) -> None:
+        self.spec, self.network, self.work, self.policy = spec, network, work, policy
         self.latency = LatencyModel(network)
         pairs = network.pools()
         self.pool_ids = [p.id for _, p in pairs]
         self.pool_site = [s.id for s, _ in pairs]
         self.pool_model = [p.gpu_model for _, p in pairs]
         self.capacity: Ints = np.array([p.gpus for _, p in pairs], dtype=np.int64)
-        self.prices: Floats = np.array([p.reserve_price_yuan_per_gpu_hour for _, p in pairs])
+        self.products = [product_of(p.gpu_model, s.hub, s.city) for s, p in pairs]
+        self.reserve: Floats = np.array([p.reserve_price_yuan_per_gpu_hour for _, p in pairs])
+        self.money = SimBook(policy.platform_fee_bp, MIN_BILLABLE_GPU_HOURS)
+        self.price_log: list[Floats] = []  # per cycle: the price of each pool
         self.down: Counter[str] = Counter()
         self.queue: dict[str, TrainingJob] = {}
         self.running: dict[str, Run] = {}
@@ -88,6 +113,7 @@ class World:
         self.usages: list[Usage] = []
         self.replicas: list[Usage] = []  # the inference replicas of the last cycle
         self.jobs = JobLog()
+        self.preemptions: list[Preemption] = []
         self.cycles: list[CycleRecord] = []
         self.events_run = 0
 

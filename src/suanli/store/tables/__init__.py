@@ -4,6 +4,12 @@ from suanli.store.tables.accounts import AccountRow, ApiKeyRow
 from suanli.store.tables.base import Base, UtcDateTime
 from suanli.store.tables.jobs import JobRow, LineBillRow, QuoteLineRow, QuoteRow, ReservationRow
 from suanli.store.tables.ledger import IdempotencyRow, LedgerAccountRow, LedgerEntryRow, PostingRow
+from suanli.store.tables.market import (
+    MarketClearingProductRow,
+    MarketClearingRow,
+    MarketOrderRow,
+    MarketTradeRow,
+)
 from suanli.store.tables.network import NetworkRow, PoolRow, RegionRow, RttOverrideRow, SiteRow
 
 __all__ = [
@@ -15,6 +21,10 @@ __all__ = [
     "LedgerAccountRow",
     "LedgerEntryRow",
     "LineBillRow",
+    "MarketClearingProductRow",
+    "MarketClearingRow",
+    "MarketOrderRow",
+    "MarketTradeRow",
     "NetworkRow",
     "PoolRow",
     "PostingRow",

@@ -19,13 +19,16 @@ STATUSES = (
 LINE_STATUSES = "'quoted', 'reserved', 'running', 'completed', 'failed', 'cancelled', 'expired'"
 QUOTE_STATUSES = "'open', 'accepted', 'superseded'"
 LINE_BASES = "'certified', 'reserved', 'minimum', 'refunded'"
+JOB_KINDS = "'training', 'inference', 'market'"
+"""A `market` job is a filled buy order (`suanli.store.clearings`): reserved when it is made,
+its spec the order; it is never quoted."""
 
 
 class JobRow(Base):
     __tablename__ = "jobs"
     __table_args__ = (
         CheckConstraint(f"status IN ({STATUSES})", name="status"),
-        CheckConstraint("kind IN ('training', 'inference')", name="kind"),
+        CheckConstraint(f"kind IN ({JOB_KINDS})", name="kind"),
     )
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
