@@ -30,29 +30,16 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 import numpy.typing as npt
-
-# `highspy.Highs` prints a banner to stdout when first built, which would corrupt `--json`
-# output; the core class it wraps does not.
 from highspy._core import _Highs
 
 from suanli.errors import SolverError
+from suanli.solver import FEASIBLE, INTEGER, STOPPED, new_highs
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int32]
 
 MAX_CUTS = 1_000
 """Acceptance sets one product's search may exclude before it gives up (and says so)."""
-
-INTEGER = 1  # HiGHS `HighsVarType.kInteger`; 0 is continuous
-FEASIBLE = 2  # HiGHS `SolutionStatus.kSolutionStatusFeasible`
-LIMITED = {
-    highspy.HighsModelStatus.kTimeLimit,
-    highspy.HighsModelStatus.kIterationLimit,
-    highspy.HighsModelStatus.kSolutionLimit,
-    highspy.HighsModelStatus.kInterrupt,
-    highspy.HighsModelStatus.kUnknown,
-}
-"""Ends where HiGHS stopped early, with or without a solution; other non-optimal ends are bugs."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -100,20 +87,12 @@ def search(book: AonBook, priced: Callable[[frozenset[int]], bool], time_limit_s
 
 
 def _solve(book: AonBook, cuts: Sequence[frozenset[int]], time_limit_s: float) -> _Run:
-    h = _Highs()
-    for name, value in (
-        ("output_flag", False),
-        ("time_limit", max(1e-3, float(time_limit_s))),
-        ("mip_rel_gap", 0.0),
-        ("random_seed", 0),
-        ("threads", 1),
-    ):
-        h.setOptionValue(name, value)
+    h = new_highs(time_limit_s, mip_gap=0.0)
     _pass(h, book, cuts)
     h.run()
     status, info = h.getModelStatus(), h.getInfo()
     optimal = status == highspy.HighsModelStatus.kOptimal
-    if not optimal and status not in LIMITED:
+    if not optimal and status not in STOPPED:
         raise SolverError(
             f"HiGHS ended with model status {h.modelStatusToString(status)!r} on the clearing "
             "model, which is never infeasible: a bug; report it with the orders file"

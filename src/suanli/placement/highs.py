@@ -6,29 +6,12 @@ from dataclasses import dataclass
 
 import highspy
 import numpy as np
-
-# `highspy.Highs` prints a banner to stdout when first built, before any option can silence it,
-# which would corrupt `--json` output; the core class it wraps does not.
 from highspy._core import _Highs
 
 from suanli.errors import SolverError
 from suanli.placement.costs import Floats, Ints
 from suanli.placement.milp import MilpModel
-
-FEASIBLE = 2  # HiGHS `SolutionStatus.kSolutionStatusFeasible`
-
-OK_STATUSES = {
-    highspy.HighsModelStatus.kOptimal,
-    highspy.HighsModelStatus.kTimeLimit,
-    highspy.HighsModelStatus.kIterationLimit,
-    highspy.HighsModelStatus.kSolutionLimit,
-    highspy.HighsModelStatus.kInterrupt,
-    highspy.HighsModelStatus.kMemoryLimit,
-    highspy.HighsModelStatus.kUnknown,
-    highspy.HighsModelStatus.kObjectiveBound,
-    highspy.HighsModelStatus.kObjectiveTarget,
-}
-"""Ends that are not failures: optimal, or stopped by a limit with or without a plan."""
+from suanli.solver import FEASIBLE, OK_STATUSES, new_highs
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -57,14 +40,7 @@ class RunSpec:
 
 def run(model: MilpModel, spec: RunSpec) -> Run:
     """Solve `model` as `spec` says; raises `SolverError` when HiGHS fails."""
-    h = _Highs()
-    for name, value in (
-        ("output_flag", False),
-        ("time_limit", max(1e-3, float(spec.time_limit))),
-        ("mip_rel_gap", float(spec.mip_gap)),
-        ("random_seed", 0),
-    ):
-        h.setOptionValue(name, value)
+    h = new_highs(spec.time_limit, spec.mip_gap)
     _pass(h, model, spec)
     if spec.start is not None:
         solution = highspy.HighsSolution()

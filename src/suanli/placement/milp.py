@@ -40,9 +40,7 @@ import numpy as np
 from suanli.placement.costs import Floats, Ints
 from suanli.placement.cover_cuts import cover_rows
 from suanli.placement.problem import Problem
-
-INTEGER = 1
-"""HiGHS `HighsVarType.kInteger`; 0 is continuous."""
+from suanli.solver import INTEGER
 
 
 @dataclass(frozen=True, slots=True, eq=False)

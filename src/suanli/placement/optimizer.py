@@ -23,9 +23,10 @@ import numpy as np
 
 from suanli.placement.costs import Floats, Ints
 from suanli.placement.highs import RunSpec, run
-from suanli.placement.milp import INTEGER, MilpModel
+from suanli.placement.milp import MilpModel
 from suanli.placement.problem import Assignment, Problem, objective
 from suanli.placement.values import relative_gap
+from suanli.solver import INTEGER
 
 DEFAULT_TIME_LIMIT_S = 10.0
 DEFAULT_MIP_GAP = 1e-3
