@@ -65,3 +65,16 @@ def test_a_refusal_is_the_first_response_too(make_api, operator: Api, supplier: 
     assert poor.post("/v1/reservations", body, key="r2").status_code == 201
     missing = poor.post("/v1/quotes", {"job_id": "job_missing"}, key="q")
     assert poor.post("/v1/quotes", {"job_id": "job_missing"}, key="q").json() == missing.json()
+
+
+def test_a_complete_refused_before_it_runs_is_stored_like_any_refusal(
+    buyer: Api, supplier: Api
+) -> None:
+    """Completing a job the supplier may not see is refused (404) in the audit's read, before
+    the write; its key still replays the same refusal."""
+    job = buyer.ok(buyer.post("/v1/jobs", training(), key="job-9"), 201)
+    first = supplier.post(f"/v1/jobs/{job['id']}/complete", key="k-complete")
+    again = supplier.post(f"/v1/jobs/{job['id']}/complete", key="k-complete")
+    assert first.status_code == again.status_code == 404
+    assert again.json() == first.json()
+    assert again.headers["Idempotent-Replayed"] == "true"

@@ -9,7 +9,9 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from suanli.domain import Network
+from suanli.errors import SuanliError
 from suanli.formats import workload_to_dict
+from suanli.market.billing import JobUsage
 from suanli.market.lifecycle import JobEvent, JobStatus
 from suanli.market.roles import Role
 from suanli.service import bodies
@@ -25,7 +27,13 @@ from suanli.service.deps import (
     SupplierDep,
 )
 from suanli.service.expiry import expire_due
-from suanli.service.idempotency import Idempotency, IdempotencyDep, respond_once, stored
+from suanli.service.idempotency import (
+    Idempotency,
+    IdempotencyDep,
+    refusal,
+    respond_once,
+    stored,
+)
 from suanli.service.openapi import body
 from suanli.service.schemas.jobs import JobPublic
 from suanli.service.schemas.telemetry import BillPublic
@@ -122,14 +130,12 @@ def _report(
     if replay is not None:
         return replay
     expire_due(exchange, [job_id])  # a line past its start deadline expires before it starts
-    usage = None
-    if event is JobEvent.COMPLETE:
-        with exchange.db.read() as session:
-            job = repo.get_job(session=session, job_id=job_id, viewer=principal)
-            running = job.status == JobStatus.RUNNING.value
-        # the audit runs before the write transaction, and only for a job that can complete
-        supplier = principal.account_id if principal.role is Role.SUPPLIER else None
-        usage = job_usage(exchange, job_id, supplier) if running else None
+    try:
+        usage = _usage(exchange, principal, job_id) if event is JobEvent.COMPLETE else None
+    except SuanliError as error:  # refused before the write: stored like any refusal
+        if idem.key is None:
+            raise
+        return refusal(exchange, principal, idem, error)
 
     def action(session: Session) -> JobPublic:
         row = report(
@@ -144,6 +150,16 @@ def _report(
         return job_public(session, row, principal)
 
     return respond_once(exchange, principal, idem, action, status_code=200)
+
+
+def _usage(exchange: Exchange, principal: Principal, job_id: str) -> JobUsage | None:
+    """The audit of a running job's telemetry, before the write transaction (None when the job
+    is not running: it cannot complete)."""
+    with exchange.db.read() as session:
+        job = repo.get_job(session=session, job_id=job_id, viewer=principal)
+        running = job.status == JobStatus.RUNNING.value
+    supplier = principal.account_id if principal.role is Role.SUPPLIER else None
+    return job_usage(exchange, job_id, supplier) if running else None
 
 
 @router.post(
