@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from exchange_helpers import REGIONS, Api
+from exchange_helpers import REGIONS, Api, account_api
 from fastapi.testclient import TestClient
 
 from suanli.market.roles import Role
@@ -119,22 +119,7 @@ def make_api(db: Database, client: TestClient) -> MakeApi:
         return f"{counting(prefix)}_test"  # never one of the app's own ids
 
     def make(role: Role, name: str) -> Api:
-        with db.write() as session:
-            account = create_account(
-                session=session,
-                name=name,
-                role=role,
-                now=FakeClock()(),
-                new_id=ids,
-            )
-            key = issue_key(
-                session=session,
-                account=account,
-                now=FakeClock()(),
-                new_id=ids,
-                new_secret=random_secret,
-            )
-            return Api(client, key, account.id)
+        return account_api(db, client, role, name, ids)
 
     return make
 

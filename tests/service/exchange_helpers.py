@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi.testclient import TestClient
+
+from suanli.market.roles import Role
+from suanli.store.accounts import create_account, issue_key
+from suanli.store.engine import Database
+from suanli.store.ids import FakeClock, random_id, random_secret
 
 FORMAT = "suanli.workload/v1"
 
@@ -99,3 +105,25 @@ class Api:
     def ok(self, response: Any, status: int = 200) -> Any:
         assert response.status_code == status, response.text
         return response.json() if response.content else None
+
+
+def account_api(
+    db: Database,
+    client: TestClient,
+    role: Role,
+    name: str,
+    new_id: Callable[[str], str] = random_id,
+) -> Api:
+    """A new account of `role` with a key, and a client on `client` that uses it."""
+    with db.write() as session:
+        account = create_account(
+            session=session, name=name, role=role, now=FakeClock()(), new_id=new_id
+        )
+        key = issue_key(
+            session=session,
+            account=account,
+            now=FakeClock()(),
+            new_id=new_id,
+            new_secret=random_secret,
+        )
+        return Api(client, key, account.id)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from exchange_helpers import REGIONS, Api, pool, site, training
+from exchange_helpers import REGIONS, Api, account_api, pool, site, training
 from fastapi.testclient import TestClient
 
 from suanli.market.roles import Role
@@ -17,9 +17,8 @@ from suanli.service.app import create_app
 from suanli.service.context import Exchange
 from suanli.service.market import commit, decide
 from suanli.service.settings import ServiceSettings
-from suanli.store.accounts import create_account, issue_key
 from suanli.store.engine import Database
-from suanli.store.ids import CountingIds, FakeClock, random_id, random_secret
+from suanli.store.ids import CountingIds, FakeClock
 
 PRODUCT = "H800@Zhangjiakou"
 """The product of `pool()` at `site()`: a metro site (no hub) trades in its city's product."""
@@ -383,21 +382,10 @@ def test_under_mcafee_the_platform_keeps_the_spread(
 
 def _accounts(db: Database, client: TestClient) -> tuple[Api, Api, Api]:
     """An operator, a supplier and a buyer with 1 000 yuan, on `client`."""
-    apis = []
-    with db.write() as session:
-        for role, name in ((Role.OPERATOR, "ops"), (Role.SUPPLIER, "s"), (Role.BUYER, "b")):
-            account = create_account(
-                session=session, name=name, role=role, now=FakeClock()(), new_id=random_id
-            )
-            key = issue_key(
-                session=session,
-                account=account,
-                now=FakeClock()(),
-                new_id=random_id,
-                new_secret=random_secret,
-            )
-            apis.append(Api(client, key, account.id))
-    operator, supplier, buyer = apis
+    operator, supplier, buyer = (
+        account_api(db, client, role, name)
+        for role, name in ((Role.OPERATOR, "ops"), (Role.SUPPLIER, "s"), (Role.BUYER, "b"))
+    )
     for region in REGIONS:
         operator.ok(operator.post("/v1/regions", region), 201)
     operator.ok(

@@ -10,16 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from exchange_helpers import Api, pool, site, training
+from exchange_helpers import Api, account_api, pool, site, training
 from fastapi.testclient import TestClient
 
 from suanli.market.pricing import PricingMode, load_pricing_policy
 from suanli.market.roles import Role
 from suanli.service.app import create_app
 from suanli.service.settings import ServiceSettings
-from suanli.store.accounts import create_account, issue_key
 from suanli.store.engine import Database
-from suanli.store.ids import CountingIds, FakeClock, random_id, random_secret
+from suanli.store.ids import CountingIds, FakeClock
 
 RESERVE = 10.0
 GPUS = 32
@@ -36,21 +35,10 @@ def exchange_in(db: Database, tmp_path: Path) -> Iterator[Any]:
         )
         app = create_app(settings, database=db, clock=FakeClock(), new_id=CountingIds())
         client = stack.enter_context(TestClient(app, raise_server_exceptions=False))
-        apis = []
-        with db.write() as session:
-            for role in (Role.SUPPLIER, Role.BUYER, Role.OPERATOR):
-                account = create_account(
-                    session=session, name=role.value, role=role, now=FakeClock()(), new_id=random_id
-                )
-                key = issue_key(
-                    session=session,
-                    account=account,
-                    now=FakeClock()(),
-                    new_id=random_id,
-                    new_secret=random_secret,
-                )
-                apis.append(Api(client, key, account.id))
-        supplier, buyer, operator = apis
+        supplier, buyer, operator = (
+            account_api(db, client, role, role.value)
+            for role in (Role.SUPPLIER, Role.BUYER, Role.OPERATOR)
+        )
         operator.ok(operator.post("/v1/regions", {"id": "beijing", "name": "Beijing",
                                                    "lat": 39.9, "lon": 116.4}), 201)  # fmt: skip
         top_up = {"amount_yuan": 1e7}

@@ -16,18 +16,17 @@ their city's product.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import yaml
 
-from suanli.errors import DataFileError, InvalidValueError
+from suanli.errors import InvalidValueError
+from suanli.formats.settings_file import load_settings
 from suanli.market.clearing import Rule
 from suanli.market.money import BASIS_POINTS
 
@@ -101,57 +100,20 @@ class PricingPolicy:
             return auctioned
         return reserve.copy()
 
-    def spot(self, price: float) -> float:
-        return price * self.spot_factor
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "version": self.version,
-            "mode": self.mode.value,
-            "platform_fee_bp": self.platform_fee_bp,
-            "spot_factor": self.spot_factor,
-            "posted": {
-                "knee": self.posted.knee,
-                "max_markup": self.posted.max_markup,
-                "exponent": self.posted.exponent,
-            },
-            "auction": {"rule": self.auction_rule.value},
-        }
-
 
 def product_of(gpu_model: str, hub: str, city: str = "") -> str:
     """`H100@ningxia`: the product a pool of `gpu_model` at a site of `hub` (else `city`) sells."""
     return f"{gpu_model}@{hub or city}"
 
 
-def products(pool_models: Sequence[str], pool_places: Sequence[str]) -> list[str]:
-    return [f"{m}@{p}" for m, p in zip(pool_models, pool_places, strict=True)]
-
-
-def load_pricing_policy(source: Path | str | None = None) -> PricingPolicy:
-    """The policy in `source` (a YAML file), or the packaged default."""
-    if source is None:
-        name = f"policy/{DEFAULT_PRICING_POLICY}"
-        text = resources.files("suanli.market").joinpath(name).read_text("utf-8")
-        return parse_pricing_policy(text, f"suanli/market/{name}")
-    path = Path(source)
-    try:
-        return parse_pricing_policy(path.read_text("utf-8"), str(path))
-    except OSError as exc:
-        raise DataFileError(f"{path}: cannot read: {exc.strerror}") from None
-
-
-def parse_pricing_policy(text: str, name: str) -> PricingPolicy:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise DataFileError(f"{name}: not valid YAML: {exc}") from None
-    if not isinstance(data, dict):
-        raise DataFileError(f"{name}: expected a mapping of pricing settings")
-    try:
-        return _policy(data, name)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise DataFileError(f"{name}: {_text(exc)}") from None
+def load_pricing_policy(
+    source: Path | str | None = None, mode: PricingMode | str | None = None
+) -> PricingPolicy:
+    """The policy in `source` (a YAML file), or the packaged default; in `mode` when given (an
+    exchange's settings or a scenario choose it), else in the file's."""
+    path = f"policy/{DEFAULT_PRICING_POLICY}"
+    policy = load_settings(source, "suanli.market", path, _policy)
+    return policy if mode is None else policy.with_mode(mode)
 
 
 KNOWN = {"version", "mode", "platform_fee_bp", "spot_factor", "posted", "auction"}
@@ -206,9 +168,3 @@ def _within(field: str, value: float, low: float, high: float, *, upper_open: bo
     if not ok or value != value:
         bound = f"{high})" if upper_open else f"{high}]"
         raise InvalidValueError(f"{field} must be within [{low}, {bound}, got {value}")
-
-
-def _text(exc: Exception) -> str:
-    if isinstance(exc, KeyError):
-        return f"missing setting {exc}"
-    return str(exc)

@@ -4,13 +4,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from suanli.errors import DataFileError, UnknownNameError
+from suanli.errors import UnknownNameError
+from suanli.formats.settings_file import load_settings, parse_settings
 from suanli.metering.detectors import DETECTORS, FALLBACKS
 
 CLASSES = ("productive", "low_efficiency", "idle", "suspicious", "missing")
@@ -46,27 +44,11 @@ class Policy:
 
 def load_policy(source: Path | str | None = None) -> Policy:
     """The policy in `source` (a YAML file), or the packaged default."""
-    if source is None:
-        text = resources.files("suanli.metering").joinpath(f"policy/{DEFAULT_POLICY}")
-        return parse_policy(text.read_text("utf-8"), f"suanli/metering/policy/{DEFAULT_POLICY}")
-    path = Path(source)
-    try:
-        return parse_policy(path.read_text("utf-8"), str(path))
-    except OSError as exc:
-        raise DataFileError(f"{path}: cannot read: {exc.strerror}") from None
+    return load_settings(source, "suanli.metering", f"policy/{DEFAULT_POLICY}", _policy)
 
 
 def parse_policy(text: str, name: str) -> Policy:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise DataFileError(f"{name}: not valid YAML: {exc}") from None
-    if not isinstance(data, dict):
-        raise DataFileError(f"{name}: expected a mapping of policy settings")
-    try:
-        return _policy(data, name)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise DataFileError(f"{name}: {_text(exc)}") from None
+    return parse_settings(text, name, _policy)
 
 
 def _policy(data: dict[str, Any], name: str) -> Policy:
@@ -102,9 +84,3 @@ def _rule(item: dict[str, Any], registry: dict[str, Any]) -> Rule:
 def _check_class(klass: str) -> None:
     if klass not in CLASSES:
         raise ValueError(f"unknown class {klass!r}; known: {', '.join(CLASSES)}")
-
-
-def _text(exc: Exception) -> str:
-    if isinstance(exc, KeyError) and not isinstance(exc, UnknownNameError):
-        return f"missing setting {exc}"
-    return str(exc)

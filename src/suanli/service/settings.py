@@ -166,8 +166,7 @@ class ServiceSettings(StoreSettings):
 
     def pricing(self) -> PricingPolicy:
         """The pricing policy file's, in `pricing_mode` when it is set."""
-        policy = load_pricing_policy(self.pricing_policy)
-        return policy if self.pricing_mode is None else policy.with_mode(self.pricing_mode)
+        return load_pricing_policy(self.pricing_policy, self.pricing_mode)
 
     def resolved_telemetry_dir(self) -> Path:
         """`telemetry_dir`, else DATA_DIR/telemetry."""

@@ -125,8 +125,8 @@ def list_orders(
 @router.get("/{order_id}", summary="An order, its fills and why the rest is not filled")
 def get_order(order_id: IdPath, exchange: ExchangeDep, principal: AnyoneDep) -> OrderPublic:
     with exchange.db.read() as session:
-        return order_public(session, repo.get_order(session=session, order_id=order_id,
-                                                    viewer=principal))  # fmt: skip
+        row = repo.get_order(session=session, order_id=order_id, viewer=principal)
+        return order_public(session, row)
 
 
 @router.post(

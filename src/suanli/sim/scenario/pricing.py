@@ -16,8 +16,8 @@ room's own code:
              a pool then sells at max(reserve, its product's price), and the cycle is planned
              again at those prices, so work whose limit is below its product's price goes
              elsewhere or waits and the GPUs go to whoever values them more.
-A replica group's limit per raw GPU-hour is its service's limit per H100-equivalent decode hour
-× the pool's decode equivalent (`suanli.catalog.gpus`).
+A service bids at its limit per raw GPU-hour of the pool as placement computes it (its limit per
+H100-equivalent decode hour × the pool's decode equivalent: `placement.services`).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from suanli.catalog.gpus import decode_h100_equivalent, training_h100_equivalent
+from suanli.catalog.gpus import training_h100_equivalent
 from suanli.domain import InferenceService, TrainingJob
 from suanli.market.clearing import Order, Side, clear
 from suanli.market.pricing import PricingMode
@@ -70,16 +70,11 @@ def clearing_prices(
     index = {p: i for i, p in enumerate(world.pool_ids)}
     orders = _asks(world, free)
     job_of = {j.id: j for j in jobs}
-    service_of = {s.id: s for s in services}
     for p in decided.placements:
         limit = job_of[p.job].max_price_yuan_per_gpu_hour
         orders.append(_bid(f"job:{p.job}", world.products[index[p.pool]], p.gpus, limit))
-    for k, r in enumerate(decided.replicas):
-        i = index[r.pool]
-        limit = service_of[r.service].max_price_yuan_per_h100_decode_hour * _decode(world, i)
-        gpus = r.replicas * r.gpus_per_replica
-        orders.append(_bid(f"replica:{k}", world.products[i], gpus, limit))
-    orders += _unserved_bids(world, decided, services)
+    if services:
+        orders += _service_bids(world, decided, services, index)
     placed = {p.job for p in decided.placements}
     for job in jobs:
         best = None if job.id in placed else _cheapest_pool(world, job)
@@ -92,23 +87,28 @@ def clearing_prices(
     return world.policy.prices(world.reserve, np.zeros(len(world.pool_ids)), cleared)
 
 
-def _unserved_bids(
-    world: World, decided: Plan, services: Sequence[InferenceService]
+def _service_bids(
+    world: World,
+    decided: Plan,
+    services: Sequence[InferenceService],
+    index: dict[str, int],
 ) -> list[Order]:
-    """Bids of the requests/s the plan left unserved (module docstring)."""
-    if not services:
-        return []
+    """Bids of the plan's replica groups and of the requests/s it left unserved (module
+    docstring), at the buyers' limits per raw GPU-hour as placement computes them."""
     snapshot = Snapshot.of(
         world.network, prices=dict(zip(world.pool_ids, world.reserve.tolist(), strict=True))
     )
     geo = Geometry.of(snapshot, world.latency)
     table = build_services(snapshot, services, geo, CostModel())
-    served = np.zeros_like(table.demand)
-    for r in decided.replicas:
-        for region, share in r.region_share.items():
-            s = table.index[r.service]
-            served[s, geo.region_index(region)] += share * table.demand[s, geo.region_index(region)]
     orders = []
+    served = np.zeros_like(table.demand)
+    for k, r in enumerate(decided.replicas):
+        s, pool = table.index[r.service], index[r.pool]
+        gpus = r.replicas * r.gpus_per_replica
+        orders.append(_bid(f"replica:{k}", world.products[pool], gpus, table.limit[s, pool]))
+        for region, share in r.region_share.items():
+            g = geo.region_index(region)
+            served[s, g] += share * table.demand[s, g]
     unserved = table.demand - served
     usable = table.allowed & table.node_ok & table.price_ok
     per_request = np.where(
@@ -120,8 +120,7 @@ def _unserved_bids(
         if not np.isfinite(cost[pool]):
             continue
         gpus = math.ceil(unserved[s, r] / table.rps[s, pool]) * int(table.gpus[s, pool])
-        limit = float(table.limit[s, pool])
-        orders.append(_bid(f"unserved:{s}:{r}", world.products[pool], gpus, limit))
+        orders.append(_bid(f"unserved:{s}:{r}", world.products[pool], gpus, table.limit[s, pool]))
     return orders
 
 
@@ -133,12 +132,8 @@ def _asks(world: World, free: Ints) -> list[Order]:
     ]
 
 
-def _bid(order_id: str, product: str, gpus: int, limit: float) -> Order:
+def _bid(order_id: str, product: str, gpus: int, limit: float | np.float64) -> Order:
     return Order(order_id, Side.BUY, product, float(gpus), float(limit))
-
-
-def _decode(world: World, pool: int) -> float:
-    return decode_h100_equivalent(world.pool_model[pool])
 
 
 def _cheapest_pool(world: World, job: TrainingJob) -> int | None:

@@ -124,4 +124,4 @@ def _source_workload(source: WorkloadSource, network: Network) -> tuple[Workload
 
 def scenario_pricing(spec: ScenarioSpec) -> PricingPolicy:
     """The scenario's pricing policy (its file, else the packaged one) in the scenario's mode."""
-    return load_pricing_policy(spec.pricing.policy).with_mode(spec.pricing.mode)
+    return load_pricing_policy(spec.pricing.policy, spec.pricing.mode)
